@@ -1,0 +1,67 @@
+// swift-tools-version: 6.1
+import PackageDescription
+
+let package = Package(
+    name: "Dossier",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "dossier", targets: ["DossierCLI"]),
+        .library(name: "FHIRCore", targets: ["FHIRCore"]),
+        .library(name: "Store", targets: ["Store"]),
+        .library(name: "SQLiteStore", targets: ["SQLiteStore"]),
+        .library(name: "FHIRServer", targets: ["FHIRServer"]),
+        .library(name: "DossierHTTP", targets: ["DossierHTTP"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
+        .package(url: "https://github.com/groue/GRDB.swift.git", from: "7.10.0"),
+        .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
+        .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.37.0"),
+    ],
+    targets: [
+        // Layer 1: lossless JSON, FHIR primitives, errors, R4 definitions as data.
+        .target(name: "FHIRCore", resources: [.copy("Definitions")]),
+        // bzip2 from the system (libbz2-dev), for importing .bz2 bundles.
+        .systemLibrary(name: "CBZip2", path: "Sources/CBZip2"),
+        // Layer 4: the verb-based store protocol and the query/operation values.
+        .target(name: "Store", dependencies: ["FHIRCore"]),
+        // Layer 4: the embedded SQLite backend (GRDB, WAL, synchronous=FULL, group commit).
+        .target(name: "SQLiteStore", dependencies: [
+            "Store", "FHIRCore",
+            .product(name: "GRDB", package: "GRDB.swift"),
+        ]),
+        // The store conformance suite, run by every backend's tests.
+        .target(name: "StoreConformance", dependencies: ["Store", "FHIRCore"], path: "Tests/StoreConformance"),
+        // Layer 7a: FHIR interactions as plain functions, no HTTP.
+        .target(name: "FHIRServer", dependencies: [
+            "FHIRCore", "Store",
+            .product(name: "Logging", package: "swift-log"),
+        ]),
+        // Layer 7b: the Hummingbird adapter (routing, content negotiation, headers).
+        .target(name: "DossierHTTP", dependencies: [
+            "FHIRServer", "FHIRCore",
+            .product(name: "Hummingbird", package: "hummingbird"),
+            .product(name: "Logging", package: "swift-log"),
+        ]),
+        .executableTarget(name: "DossierCLI", dependencies: [
+            "DossierHTTP", "FHIRServer", "SQLiteStore", "Store", "FHIRCore", "CBZip2",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            .product(name: "Hummingbird", package: "hummingbird"),
+            .product(name: "AsyncHTTPClient", package: "async-http-client"),
+            .product(name: "Logging", package: "swift-log"),
+        ]),
+        // The machine's ceiling for benchmarks: a bare Hummingbird endpoint and raw SQLite, measured in the same run.
+        .executableTarget(name: "BenchCeiling", dependencies: [
+            .product(name: "Hummingbird", package: "hummingbird"),
+            .product(name: "GRDB", package: "GRDB.swift"),
+        ], path: "benchmarks/Ceiling"),
+        .testTarget(name: "FHIRCoreTests", dependencies: ["FHIRCore"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "SQLiteStoreTests", dependencies: ["SQLiteStore", "StoreConformance", "Store", "FHIRCore"]),
+        .testTarget(name: "FHIRServerTests", dependencies: ["FHIRServer", "SQLiteStore", "Store", "FHIRCore"]),
+        .testTarget(name: "DossierHTTPTests", dependencies: [
+            "DossierHTTP", "FHIRServer", "SQLiteStore", "FHIRCore",
+            .product(name: "HummingbirdTesting", package: "hummingbird"),
+        ]),
+    ]
+)
