@@ -1,0 +1,33 @@
+/// Limits and settings of the FHIR service. Every limit is explicit and answers with a clear error when exceeded.
+public struct ServerConfiguration: Sendable {
+    /// The absolute base URL clients use, without a trailing slash (`http://127.0.0.1:8080/fhir`).
+    public var baseURL: String
+    /// Largest accepted request body, in bytes (413 beyond).
+    public var maxBodyBytes: Int
+    /// Deepest accepted JSON nesting.
+    public var maxJSONDepth: Int
+    /// Most entries accepted in one batch or transaction Bundle.
+    public var maxBundleEntries: Int
+    /// `_count` used when the client gives none.
+    public var defaultPageSize: Int
+    /// Largest `_count` honoured (larger values are capped, and the Bundle says so).
+    public var maxPageSize: Int
+
+    public init(
+        baseURL: String = "http://127.0.0.1:8080/fhir",
+        maxBodyBytes: Int = 64 * 1024 * 1024,
+        maxJSONDepth: Int = 64,
+        maxBundleEntries: Int = 10_000,
+        defaultPageSize: Int = 50,
+        maxPageSize: Int = 1_000
+    ) {
+        var base = baseURL
+        while base.hasSuffix("/") { base.removeLast() }
+        self.baseURL = base
+        self.maxBodyBytes = maxBodyBytes
+        self.maxJSONDepth = maxJSONDepth
+        self.maxBundleEntries = maxBundleEntries
+        self.defaultPageSize = defaultPageSize
+        self.maxPageSize = maxPageSize
+    }
+}
