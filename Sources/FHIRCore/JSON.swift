@@ -54,7 +54,7 @@ public struct JSONObject: Sendable, Hashable, Sequence, ExpressibleByDictionaryL
     /// Inserts or replaces `key` at position `index` (clamped), keeping the others in order.
     public mutating func insert(_ value: JSON, forKey key: String, at index: Int) {
         members.removeAll { $0.key == key }
-        members.insert(Member(key: key, value: value), at: min(max(index, 0), members.count))
+        members.insert(Member(key: key, value: value), at: Swift.min(Swift.max(index, 0), members.count))
     }
 
     public func makeIterator() -> IndexingIterator<[Member]> { members.makeIterator() }
