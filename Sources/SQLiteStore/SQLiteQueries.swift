@@ -1,0 +1,197 @@
+import Foundation
+import GRDB
+import Store
+
+/// The read side of the store as SQL, shared by the reader connections and by ``SQLiteTransaction`` (which reads
+/// on the writer connection and so sees its own uncommitted puts). Hot statements are prepared once per
+/// connection (`cachedStatement`).
+enum SQLiteQueries {
+    /// Above this many arguments a search statement is prepared for one use instead of being cached, so that
+    /// queries with long `_id` lists do not fill the statement cache.
+    private static let cachedStatementArgumentLimit = 32
+
+    /// `resource` joined to the row of its current version; the join goes through the patient key.
+    private static let currentVersionJoin = """
+        resource r JOIN resource_version v
+        ON v.patient_key = r.patient_key AND v.type = r.type AND v.id = r.id AND v.version = r.version
+        """
+
+    /// The current version of `type/id` (a tombstone if deleted), `nil` if never written.
+    static func read(_ db: Database, type: String, id: String) throws -> StoredResource? {
+        let statement = try db.cachedStatement(sql: """
+            SELECT \(StoredResource.selection) FROM \(currentVersionJoin) WHERE r.type = ? AND r.id = ?
+            """)
+        return try Row.fetchOne(statement, arguments: [type, id]).map(StoredResource.init(row:))
+    }
+
+    /// One version of `type/id`, whatever patient key it was written with.
+    static func vread(_ db: Database, type: String, id: String, version: Int) throws -> StoredResource? {
+        let statement = try db.cachedStatement(sql: """
+            SELECT \(StoredResource.selection) FROM resource_version v
+            WHERE v.type = ? AND v.id = ? AND v.version = ?
+            """)
+        return try Row.fetchOne(statement, arguments: [type, id, version]).map(StoredResource.init(row:))
+    }
+
+    // MARK: Search
+
+    /// The current, non-deleted resources matching `query`, ordered by type then id.
+    static func search(_ db: Database, _ query: SearchQuery) throws -> [StoredResource] {
+        guard let (sql, arguments) = searchSQL(query) else { return [] }
+        let statement = arguments.count <= cachedStatementArgumentLimit
+            ? try db.cachedStatement(sql: sql)
+            : try db.makeStatement(sql: sql)
+        let rows = try Row.fetchCursor(statement, arguments: StatementArguments(arguments))
+        var result: [StoredResource] = []
+        while let row = try rows.next() {
+            result.append(try StoredResource(row: row))
+        }
+        return result
+    }
+
+    /// The SQL and arguments of a search, `nil` when the query cannot match anything (a limit of 0, or a
+    /// token condition without values).
+    static func searchSQL(_ query: SearchQuery) -> (String, [any DatabaseValueConvertible])? {
+        if let limit = query.limit, limit <= 0 { return nil }
+        var sql = "SELECT \(StoredResource.selection) FROM \(currentVersionJoin) WHERE r.deleted = 0"
+        var arguments: [any DatabaseValueConvertible] = []
+        if let type = query.type {
+            sql += " AND r.type = ?"
+            arguments.append(type)
+        }
+        if !query.ids.isEmpty {
+            sql += " AND r.id IN (\(placeholders(query.ids.count)))"
+            arguments.append(contentsOf: query.ids)
+        }
+        for condition in query.tokens {
+            guard let (match, matchArguments) = tokenMatch(condition.values) else { return nil }
+            if let type = query.type {
+                sql += " AND r.id IN (SELECT t.id FROM token_index t WHERE t.type = ? AND t.param = ?\(match))"
+                arguments.append(type)
+            } else {
+                sql += " AND (r.type, r.id) IN (SELECT t.type, t.id FROM token_index t WHERE t.param = ?\(match))"
+            }
+            arguments.append(condition.param)
+            arguments.append(contentsOf: matchArguments)
+        }
+        sql += " ORDER BY r.type, r.id"
+        if let limit = query.limit {
+            sql += " LIMIT ?"
+            arguments.append(limit)
+        }
+        return (sql, arguments)
+    }
+
+    /// The OR of `values` as a condition on `token_index t` (prefixed with " AND "; empty when any entry of the
+    /// parameter matches), `nil` when there are no values.
+    private static func tokenMatch(_ values: [TokenValue]) -> (String, [any DatabaseValueConvertible])? {
+        guard !values.isEmpty else { return nil }
+        var alternatives: [String] = []
+        var arguments: [any DatabaseValueConvertible] = []
+        for value in values {
+            switch (value.system, value.code) {
+            case (.any, let code?):
+                alternatives.append("t.code = ?")
+                arguments.append(code)
+            case (.any, nil):
+                return ("", [])
+            case (.none, let code?):
+                alternatives.append("(t.system = '' AND t.code = ?)")
+                arguments.append(code)
+            case (.none, nil):
+                alternatives.append("t.system = ''")
+            case (.exactly(let system), let code?):
+                alternatives.append("(t.system = ? AND t.code = ?)")
+                arguments.append(system)
+                arguments.append(code)
+            case (.exactly(let system), nil):
+                alternatives.append("t.system = ?")
+                arguments.append(system)
+            }
+        }
+        return (" AND (" + alternatives.joined(separator: " OR ") + ")", arguments)
+    }
+
+    private static func placeholders(_ count: Int) -> String {
+        Array(repeating: "?", count: count).joined(separator: ", ")
+    }
+
+    // MARK: History
+
+    /// One page of history, newest first.
+    ///
+    /// `seq` and `last_updated` increase together (timestamps are strictly increasing per transaction and `seq`
+    /// is assigned in commit order), so the `since` and `at` instants are first turned into `seq` bounds with one
+    /// index seek each; the page and the total are then ranges of the `seq` indexes.
+    static func history(_ db: Database, _ query: HistoryQuery) throws -> HistoryPage {
+        // Exclusive lower bound: versions after `since`.
+        var lower: Int64 = 0
+        if let since = query.since {
+            lower = try lastSequence(db, atOrBefore: since) ?? 0
+        }
+        // Inclusive upper bound of the whole result: versions at or before `at`.
+        var upper: Int64 = .max
+        if let at = query.at {
+            guard let last = try lastSequence(db, atOrBefore: at) else {
+                return HistoryPage(entries: [], total: 0, nextCursor: nil)
+            }
+            upper = last
+        }
+        guard lower < upper else { return HistoryPage(entries: [], total: 0, nextCursor: nil) }
+
+        let scope: String
+        let scopeArguments: [any DatabaseValueConvertible]
+        switch query.scope {
+        case .system:
+            scope = ""
+            scopeArguments = []
+        case .type(let type):
+            scope = "v.type = ? AND "
+            scopeArguments = [type]
+        case .instance(let type, let id):
+            scope = "v.type = ? AND v.id = ? AND "
+            scopeArguments = [type, id]
+        }
+
+        let countStatement = try db.cachedStatement(sql: """
+            SELECT count(*) FROM resource_version v WHERE \(scope)v.seq > ? AND v.seq <= ?
+            """)
+        let total = try Int.fetchOne(
+            countStatement, arguments: StatementArguments(scopeArguments + [lower, upper])) ?? 0
+
+        let count = max(query.count, 0)
+        var pageUpper = upper
+        if let cursor = query.cursor {
+            pageUpper = min(upper, cursor == .min ? .min : cursor - 1)
+        }
+        guard count > 0, lower < pageUpper else { return HistoryPage(entries: [], total: total, nextCursor: nil) }
+
+        let pageStatement = try db.cachedStatement(sql: """
+            SELECT \(StoredResource.selection) FROM resource_version v
+            WHERE \(scope)v.seq > ? AND v.seq <= ? ORDER BY v.seq DESC LIMIT ?
+            """)
+        let rows = try Row.fetchCursor(
+            pageStatement, arguments: StatementArguments(scopeArguments + [lower, pageUpper, count + 1]))
+        var entries: [StoredResource] = []
+        var lastSequence: Int64 = 0
+        var hasMore = false
+        while let row = try rows.next() {
+            // The statement asks for one row more than the page: its presence means there is a next page.
+            if entries.count == count {
+                hasMore = true
+                continue
+            }
+            entries.append(try StoredResource(row: row))
+            lastSequence = row[7]
+        }
+        return HistoryPage(entries: entries, total: total, nextCursor: hasMore ? lastSequence : nil)
+    }
+
+    /// The `seq` of the last version written at or before `instant`, `nil` if none.
+    private static func lastSequence(_ db: Database, atOrBefore instant: Date) throws -> Int64? {
+        let statement = try db.cachedStatement(sql: """
+            SELECT seq FROM resource_version WHERE last_updated <= ? ORDER BY last_updated DESC, seq DESC LIMIT 1
+            """)
+        return try Int64.fetchOne(statement, arguments: [instant.microsecondsSince1970])
+    }
+}

@@ -1,0 +1,22 @@
+extension SQLiteStore {
+    /// Tuning of an ``SQLiteStore``. The defaults suit the embedded server; durability is not configurable
+    /// (every commit is fsynced, see ``SQLiteStore``).
+    public struct Configuration: Sendable, Hashable {
+        /// How long a connection waits for a lock held by another connection or process before failing
+        /// with ``Store/StoreError/unavailable(_:)``.
+        public var busyTimeout: Duration = .seconds(5)
+        /// The size, in bytes, the write-ahead log is truncated to after a checkpoint (`PRAGMA journal_size_limit`).
+        public var journalSizeLimit: Int = 64 << 20
+        /// How many bytes of the database file are memory-mapped for reads (`PRAGMA mmap_size`); 0 disables it.
+        public var mmapSize: Int = 256 << 20
+        /// The page cache of each connection, in KiB (`PRAGMA cache_size = -N`).
+        public var cacheSizeKiB: Int = 16 << 10
+        /// The number of reader connections that serve concurrent reads.
+        public var maximumReaderCount: Int = 4
+        /// The most write bodies group-committed in one SQLite transaction.
+        public var maximumBatchSize: Int = 256
+
+        /// The default configuration.
+        public init() {}
+    }
+}

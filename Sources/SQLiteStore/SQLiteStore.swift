@@ -1,0 +1,179 @@
+import Foundation
+import GRDB
+import Store
+import Synchronization
+
+/// The embedded backend of ``Store/FHIRStore``: one SQLite file in WAL mode, read by a pool of reader
+/// connections while a single writer connection commits.
+///
+/// **Durability (fsync policy).** The writer runs with `synchronous=FULL`: every COMMIT fsyncs the write-ahead
+/// log before ``write(_:)`` returns, so an acknowledged write survives a crash or a power loss. Checkpoints
+/// (automatic, after about 1000 WAL pages, on the writer) fsync the database file before the log is reused.
+/// On Apple platforms `fullfsync` is on, so the flush reaches stable storage (`F_FULLFSYNC`).
+///
+/// **Group commit.** Concurrent ``write(_:)`` calls are queued; one drain at a time runs as many waiting bodies
+/// as there are (up to ``Configuration/maximumBatchSize``) in one `BEGIN IMMEDIATE` transaction, each in its own
+/// savepoint, and resumes all their callers after the single COMMIT (and fsync) has returned. A body that throws
+/// is rolled back alone and its caller gets its error. The SQLite work runs on GRDB's writer queue, not on
+/// Swift concurrency's threads. A write that has been queued completes even if its task is cancelled.
+///
+/// **Time.** Each body gets a timestamp strictly greater than any the store handed out before (microseconds;
+/// the clock's value, or the previous one plus 1 µs). History is ordered by a global sequence number assigned
+/// in commit order, so time and sequence increase together.
+///
+/// One process at a time should write a given file: another process is serialized by SQLite's locks (and may
+/// get ``Store/StoreError/unavailable(_:)`` after ``Configuration/busyTimeout``), but is not group-committed
+/// with this one.
+public final class SQLiteStore: FHIRStore {
+    /// The path of the database file.
+    public let path: String
+    private let pool: DatabasePool
+    private let queue: GroupCommitQueue<any GroupCommitJob>
+    private let isClosed = Mutex(false)
+
+    /// Opens the database at `path`, creating the file and its folders if needed, and migrates the schema.
+    ///
+    /// - Throws: ``Store/StoreError/unavailable(_:)`` if the durability settings cannot be applied, or the
+    ///   SQLite error that prevented opening or migrating the database.
+    public init(path: String, configuration: Configuration = Configuration()) throws {
+        let folder = URL(fileURLWithPath: path).deletingLastPathComponent()
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+
+        var grdbConfiguration = GRDB.Configuration()
+        grdbConfiguration.foreignKeysEnabled = true
+        grdbConfiguration.busyMode = .timeout(configuration.busyTimeout.seconds)
+        grdbConfiguration.maximumReaderCount = max(1, configuration.maximumReaderCount)
+        grdbConfiguration.label = "Dossier.SQLiteStore"
+        let tuning = configuration
+        grdbConfiguration.prepareDatabase { db in
+            try db.execute(sql: """
+                PRAGMA journal_size_limit = \(tuning.journalSizeLimit);
+                PRAGMA mmap_size = \(tuning.mmapSize);
+                PRAGMA cache_size = -\(tuning.cacheSizeKiB);
+                """)
+        }
+        let pool = try DatabasePool(path: path, configuration: grdbConfiguration)
+        // GRDB sets synchronous=NORMAL on the writer when it enables WAL, after prepareDatabase: set FULL now,
+        // and refuse to run if SQLite did not take it.
+        try pool.writeWithoutTransaction { db in
+            try db.execute(sql: """
+                PRAGMA synchronous = FULL;
+                PRAGMA fullfsync = ON;
+                PRAGMA checkpoint_fullfsync = ON;
+                """)
+            let synchronous = try Int.fetchOne(db, sql: "PRAGMA synchronous")
+            guard synchronous == 2 else {
+                throw StoreError.unavailable(
+                    "PRAGMA synchronous is \(synchronous.map(String.init) ?? "unknown") on the writer, not 2 (FULL)")
+            }
+        }
+        try SQLiteSchema.migrator().migrate(pool)
+
+        let committer = SQLiteBatchCommitter(pool: pool)
+        self.path = path
+        self.pool = pool
+        self.queue = GroupCommitQueue(maximumBatchSize: configuration.maximumBatchSize) { jobs in
+            await committer.commit(jobs)
+        }
+    }
+
+    public func read(type: String, id: String) async throws -> StoredResource? {
+        try await reading { db in try SQLiteQueries.read(db, type: type, id: id) }
+    }
+
+    public func vread(type: String, id: String, version: Int) async throws -> StoredResource? {
+        try await reading { db in try SQLiteQueries.vread(db, type: type, id: id, version: version) }
+    }
+
+    public func history(_ query: HistoryQuery) async throws -> HistoryPage {
+        try await reading { db in try SQLiteQueries.history(db, query) }
+    }
+
+    public func search(_ query: SearchQuery) async throws -> [StoredResource] {
+        try await reading { db in try SQLiteQueries.search(db, query) }
+    }
+
+    public func write<T: Sendable>(_ body: @escaping @Sendable (any StoreTransaction) throws -> T) async throws -> T {
+        try checkOpen()
+        do {
+            return try await withCheckedThrowingContinuation { continuation in
+                if !queue.submit(WriteJob(body: body, continuation: continuation)) {
+                    continuation.resume(throwing: StoreError.unavailable("the store is closed"))
+                }
+            }
+        } catch {
+            throw Self.storeError(error)
+        }
+    }
+
+    /// Waits for queued writes to commit, then closes every connection. Later calls throw
+    /// ``Store/StoreError/unavailable(_:)``; closing twice does nothing.
+    public func close() async throws {
+        let wasClosed = isClosed.withLock { isClosed in
+            defer { isClosed = true }
+            return isClosed
+        }
+        guard !wasClosed else { return }
+        await queue.close()
+        // DatabasePool.close() blocks until running reads end: keep that off the cooperative threads.
+        let pool = self.pool
+        try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
+            DispatchQueue.global().async {
+                continuation.resume(with: Result { try pool.close() })
+            }
+        }
+    }
+
+    /// Runs `sql` on the writer connection (`onWriter`) or on a reader, and returns its rows as text.
+    /// For tests and diagnostics (PRAGMA values, the schema).
+    func rows(_ sql: String, onWriter: Bool) async throws -> [[String?]] {
+        @Sendable func fetch(_ db: Database) throws -> [[String?]] {
+            try Row.fetchAll(db, sql: sql).map { row in
+                row.databaseValues.map { value in
+                    switch value.storage {
+                    case .null: nil
+                    case .int64(let int): String(int)
+                    case .double(let double): String(double)
+                    case .string(let string): string
+                    case .blob(let data): data.map { String(format: "%02x", $0) }.joined()
+                    }
+                }
+            }
+        }
+        try checkOpen()
+        return onWriter ? try await pool.writeWithoutTransaction(fetch) : try await pool.read(fetch)
+    }
+
+    private func reading<T: Sendable>(_ body: @escaping @Sendable (Database) throws -> T) async throws -> T {
+        try checkOpen()
+        do {
+            return try await pool.read(body)
+        } catch {
+            throw Self.storeError(error)
+        }
+    }
+
+    private func checkOpen() throws {
+        if isClosed.withLock({ $0 }) { throw StoreError.unavailable("the store is closed") }
+    }
+
+    /// SQLite errors that mean "the database cannot serve now" become ``Store/StoreError/unavailable(_:)``;
+    /// every other error (a body's own, a constraint violation) passes through unchanged.
+    static func storeError(_ error: any Error) -> any Error {
+        guard let error = error as? DatabaseError else { return error }
+        switch error.resultCode {
+        case .SQLITE_BUSY, .SQLITE_LOCKED, .SQLITE_FULL, .SQLITE_IOERR, .SQLITE_CANTOPEN, .SQLITE_READONLY,
+             .SQLITE_CORRUPT, .SQLITE_NOTADB, .SQLITE_PROTOCOL, .SQLITE_MISUSE:
+            return StoreError.unavailable(error.description)
+        default:
+            return error
+        }
+    }
+}
+
+extension Duration {
+    /// This duration in seconds, as GRDB's busy timeout wants it.
+    fileprivate var seconds: TimeInterval {
+        Double(components.seconds) + Double(components.attoseconds) / 1e18
+    }
+}
