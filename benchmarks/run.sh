@@ -1,0 +1,65 @@
+#!/usr/bin/env bash
+# Dossier's first benchmark: import, read by id, durable create and a 50-entry transaction, each next to the
+# machine's ceiling measured in the same run (a bare Hummingbird endpoint under the same wrk load; raw SQLite).
+#
+#   benchmarks/run.sh [DATA_DIR]        (default: data/synthea, shipped with the repo)
+#
+# Needs wrk (apt-get install wrk). Prints `name value unit` lines and a summary; copy the figures to BENCHMARKS.md.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+DATA=${1:-data/synthea}
+DURATION=${DURATION:-10s}
+CONNECTIONS=${CONNECTIONS:-64}
+WORK=$(mktemp -d /tmp/dossier-bench.XXXXXX)
+PIDS=()
+cleanup() { for p in "${PIDS[@]:-}"; do kill "$p" 2>/dev/null || true; done; rm -rf "$WORK"; }
+trap cleanup EXIT
+
+command -v wrk >/dev/null || { echo "wrk is needed: apt-get install -y wrk" >&2; exit 1; }
+swift build -c release --product dossier >&2
+swift build -c release --product BenchCeiling >&2
+BIN=$(swift build -c release --show-bin-path)
+
+echo "# machine: $(nproc) cores, $(free -g | awk '/Mem:/{print $2}') GiB, $(uname -srm), $(date -u +%Y-%m-%dT%H:%MZ)"
+
+wait_http() { for _ in $(seq 1 200); do curl -fsS "$1" >/dev/null 2>&1 && return 0; sleep 0.1; done; echo "no answer from $1" >&2; return 1; }
+
+# wrk NAME URL [SCRIPT] [CONNECTIONS]: prints NAME_rps, NAME_p50, NAME_p99.
+run_wrk() {
+  local name=$1 url=$2 script=${3:-} c=${4:-$CONNECTIONS}
+  local args=(-t2 -c"$c" -d"$DURATION" --latency)
+  [ -n "$script" ] && args+=(-s "$script")
+  local out; out=$(wrk "${args[@]}" "$url")
+  echo "$out" | grep -qE "Non-2xx or 3xx responses" && { echo "$out" >&2; echo "$name: non-2xx responses" >&2; exit 1; }
+  echo "$name.rps $(echo "$out" | awk '/Requests\/sec/{print $2}') req/s"
+  echo "$name.p50 $(echo "$out" | awk '$1=="50%"{print $2}')"
+  echo "$name.p99 $(echo "$out" | awk '$1=="99%"{print $2}')"
+}
+
+# 1. The ceiling.
+"$BIN/BenchCeiling" http --port 18081 >/dev/null 2>&1 & PIDS+=($!)
+wait_http http://127.0.0.1:18081/
+run_wrk ceiling.http http://127.0.0.1:18081/
+kill "${PIDS[-1]}"; unset 'PIDS[-1]'
+"$BIN/BenchCeiling" sqlite --dir "$WORK/ceiling"
+
+# 2. Import (in process, into a fresh data folder).
+"$BIN/dossier" import "$DATA" --data-dir "$WORK/data" --quiet 2>&1 | tee "$WORK/import.txt" | tail -3
+RPS=$(grep -oE '[0-9.]+ resources/s' "$WORK/import.txt" | tail -1 | awk '{print $1}')
+echo "import.rps ${RPS:-?} resources/s"
+
+# 3. The server over the imported data.
+"$BIN/dossier" serve --port 18080 --data-dir "$WORK/data" >"$WORK/serve.log" 2>&1 & PIDS+=($!)
+wait_http http://127.0.0.1:18080/health
+python3 - "$WORK" <<'PY'
+import sqlite3, sys, glob
+db = glob.glob(sys.argv[1] + "/data/*.sqlite")[0]
+rows = sqlite3.connect(db).execute("SELECT type || '/' || id FROM resource WHERE deleted = 0 ORDER BY random() LIMIT 20000").fetchall()
+open(sys.argv[1] + "/ids.txt", "w").write("\n".join(r[0] for r in rows) + "\n")
+PY
+IDS_FILE="$WORK/ids.txt" run_wrk read http://127.0.0.1:18080 benchmarks/wrk/read.lua
+IDS_FILE="$WORK/ids.txt" run_wrk read.c1 http://127.0.0.1:18080 benchmarks/wrk/read.lua 1
+run_wrk create http://127.0.0.1:18080/fhir/Patient benchmarks/wrk/create.lua
+run_wrk create.c1 http://127.0.0.1:18080/fhir/Patient benchmarks/wrk/create.lua 1
+run_wrk transaction50 http://127.0.0.1:18080/fhir benchmarks/wrk/transaction50.lua 8
+echo "rss.server $(ps -o rss= -p "${PIDS[-1]}") KiB"
