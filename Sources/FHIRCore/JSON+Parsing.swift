@@ -41,6 +41,10 @@ struct JSONParser {
     private var depth = 0
     /// Reused buffer for strings that contain escapes.
     private var scratch: [UInt8] = []
+    /// Elements of the arrays being parsed, moved into an exactly sized array when each one closes.
+    private let elementStack = MoveStack<JSON>()
+    /// Members of the objects being parsed, likewise.
+    private let memberStack = MoveStack<JSONObject.Member>()
 
     init(base: UnsafePointer<UInt8>, count: Int, maxDepth: Int) {
         p = base
@@ -133,7 +137,7 @@ struct JSONParser {
             depth -= 1
             return .object(JSONObject())
         }
-        var members: [JSONObject.Member] = []
+        let base = memberStack.count
         var keySet: Set<String>? = nil
         while true {
             guard peek(i) == UInt8(ascii: "\"") else {
@@ -146,12 +150,12 @@ struct JSONParser {
             if keySet != nil {
                 if !keySet!.insert(key).inserted { throw error("duplicate key \"\(key)\" in object", at: keyStart) }
             } else {
-                for m in members where m.key == key {
+                if memberStack.contains(key: key, from: base) {
                     throw error("duplicate key \"\(key)\" in object", at: keyStart)
                 }
-                if members.count >= 12 {
+                if memberStack.count - base >= 12 {
                     var set = Set<String>(minimumCapacity: 32)
-                    for m in members { set.insert(m.key) }
+                    memberStack.forEach(from: base) { set.insert($0.key) }
                     set.insert(key)
                     keySet = set
                 }
@@ -163,7 +167,7 @@ struct JSONParser {
             i += 1
             skipWhitespace()
             let value = try parseValue()
-            members.append(JSONObject.Member(key: key, value: value))
+            memberStack.push(JSONObject.Member(key: key, value: value))
             skipWhitespace()
             let c = peek(i)
             if c == UInt8(ascii: ",") {
@@ -179,6 +183,8 @@ struct JSONParser {
             throw error("unexpected \(describe(at: i)), expected ',' or '}'", at: i)
         }
         depth -= 1
+        var members: [JSONObject.Member] = []
+        memberStack.pop(from: base, into: &members)
         return .object(JSONObject(members))
     }
 
@@ -192,10 +198,10 @@ struct JSONParser {
             depth -= 1
             return .array([])
         }
-        var elements: [JSON] = []
+        let base = elementStack.count
         while true {
             if i >= n { throw error("unterminated array (opened at \(location(open)))", at: i) }
-            elements.append(try parseValue())
+            elementStack.push(try parseValue())
             skipWhitespace()
             let c = peek(i)
             if c == UInt8(ascii: ",") {
@@ -211,6 +217,8 @@ struct JSONParser {
             throw error("unexpected \(describe(at: i)), expected ',' or ']'", at: i)
         }
         depth -= 1
+        var elements: [JSON] = []
+        elementStack.pop(from: base, into: &elements)
         return .array(elements)
     }
 
@@ -450,5 +458,64 @@ struct JSONParser {
     private func hex(_ c: UInt8) -> String {
         let s = String(c, radix: 16, uppercase: true)
         return s.count == 1 ? "0" + s : s
+    }
+}
+
+/// A growable stack that hands its top elements over by moving them (no copies, no reference counting) into an
+/// exactly sized array: the parser's scratch space for the containers it has not closed yet.
+final class MoveStack<Element> {
+    private var storage: UnsafeMutablePointer<Element>
+    private var capacity: Int
+    private(set) var count = 0
+
+    init(capacity: Int = 64) {
+        self.capacity = capacity
+        storage = .allocate(capacity: capacity)
+    }
+
+    deinit {
+        storage.deinitialize(count: count)
+        storage.deallocate()
+    }
+
+    @inline(__always)
+    func push(_ element: consuming Element) {
+        if count == capacity { grow() }
+        (storage + count).initialize(to: element)
+        count += 1
+    }
+
+    private func grow() {
+        let bigger = UnsafeMutablePointer<Element>.allocate(capacity: capacity * 2)
+        bigger.moveInitialize(from: storage, count: count)
+        storage.deallocate()
+        storage = bigger
+        capacity *= 2
+    }
+
+    /// Moves the elements from `base` to the top into a new array, leaving `base` elements.
+    @inline(__always)
+    func pop(from base: Int, into result: inout [Element]) {
+        let k = count - base
+        result.reserveCapacity(k)
+        for j in base..<count { result.append((storage + j).move()) }
+        count = base
+    }
+
+    func forEach(from base: Int, _ body: (Element) -> Void) {
+        for j in base..<count { body(storage[j]) }
+    }
+}
+
+extension MoveStack where Element == JSONObject.Member {
+    /// Whether a member from `base` to the top has this key.
+    @inline(__always)
+    func contains(key: String, from base: Int) -> Bool {
+        var j = base
+        while j < count {
+            if storage[j].key == key { return true }
+            j += 1
+        }
+        return false
     }
 }
