@@ -1,0 +1,21 @@
+import FHIRServer
+import Logging
+import SQLiteStore
+
+/// Sends Bundles straight to a ``FHIRService`` over the embedded store in a data folder, without HTTP.
+struct InProcessSink: BundleSink {
+    let service: FHIRService
+
+    /// Opens the store in `dataDirectory` with limits suited to loading the user's own files (large Bundles allowed).
+    init(dataDirectory: DataDirectory, logger: Logger) throws {
+        let store = try dataDirectory.openStore()
+        let configuration = ServerConfiguration(maxBodyBytes: Int(Int32.max), maxBundleEntries: 1_000_000)
+        service = FHIRService(store: store, configuration: configuration, logger: logger)
+    }
+
+    func submit(_ bundle: [UInt8]) async throws -> FHIRResponse {
+        await service.handle(FHIRRequest(method: .post, path: [], headers: bundleRequestHeaders, body: bundle))
+    }
+
+    func shutdown() async throws { try await service.store.close() }
+}

@@ -1,0 +1,76 @@
+import ArgumentParser
+import DossierHTTP
+import FHIRServer
+import Foundation
+import Hummingbird
+import Logging
+
+/// `dossier serve`: runs the FHIR server on the embedded SQLite database until SIGINT or SIGTERM.
+struct ServeCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "serve",
+        abstract: "Serve the FHIR R4 REST API from the embedded SQLite database.",
+        discussion: """
+            With no flags: listens on 127.0.0.1:8080, serves FHIR at http://127.0.0.1:8080/fhir and keeps its data \
+            in ./dossier-data (created if missing). Stops gracefully on SIGINT (Ctrl-C) or SIGTERM: requests in \
+            flight finish, then the database is closed.
+            """
+    )
+
+    @Option(help: "The address to listen on.")
+    var host = "127.0.0.1"
+
+    @Option(help: "The TCP port to listen on.")
+    var port = 8080
+
+    @Option(help: "The folder holding the database (\(DataDirectory.databaseFileName) inside it); created if missing.")
+    var dataDir = DataDirectory.defaultPath
+
+    @Option(help: ArgumentHelp(
+        "The absolute FHIR base URL clients use, as written into Location headers and Bundle links.",
+        discussion: "Defaults to http://HOST:PORT/fhir. Set it when clients reach the server under another name.",
+        valueName: "url"))
+    var baseURL: String?
+
+    @Option(help: "The largest accepted request body, in bytes (larger requests get 413).")
+    var maxBodyBytes = ServerConfiguration().maxBodyBytes
+
+    @Option(help: "Log level: trace, debug, info, notice, warning, error or critical.")
+    var logLevel: Logger.Level = .info
+
+    func validate() throws {
+        guard (0...65535).contains(port) else { throw ValidationError("--port must be between 0 and 65535.") }
+        guard maxBodyBytes > 0 else { throw ValidationError("--max-body-bytes must be positive.") }
+        if let baseURL, URL(string: baseURL)?.scheme == nil {
+            throw ValidationError("--base-url must be an absolute URL such as http://example.org/fhir.")
+        }
+    }
+
+    /// The base URL to announce: the flag, or one built from the listening address.
+    var effectiveBaseURL: String {
+        if let baseURL { return baseURL }
+        let hostPart = host.contains(":") ? "[\(host)]" : host
+        return "http://\(hostPart):\(port)/fhir"
+    }
+
+    func run() async throws {
+        bootstrapLogging(level: logLevel)
+        let logger = Logger(label: "dossier")
+        let dataDirectory = DataDirectory(dataDir)
+        let store = try dataDirectory.openStore()
+        let configuration = ServerConfiguration(baseURL: effectiveBaseURL, maxBodyBytes: maxBodyBytes)
+        let service = FHIRService(store: store, configuration: configuration, logger: Logger(label: "dossier.fhir"))
+        let http = HTTPServerConfiguration(host: host, port: port)
+        let app = buildApplication(service: service, http: http, logger: Logger(label: "dossier.http"))
+        let hostPart = host.contains(":") ? "[\(host)]" : host
+        Terminal.writeOutput("Dossier listening on http://\(hostPart):\(port) (FHIR base \(configuration.baseURL)), data in \(dataDirectory.databasePath)\n")
+        do {
+            try await app.runService()
+        } catch {
+            try? await store.close()
+            throw error
+        }
+        try await store.close()
+        logger.info("stopped")
+    }
+}
