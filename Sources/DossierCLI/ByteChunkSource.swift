@@ -26,7 +26,10 @@ extension ByteChunkSource {
 }
 
 /// Opens `path` as a chunk source, decompressing on the fly when its name ends in `.bz2`.
-func openChunkSource(path: String) throws -> any ByteChunkSource {
-    let file = try FileChunkReader(path: path)
-    return path.hasSuffix(".bz2") ? BZip2Decompressor(source: file) : file
+/// - Parameter chunkSize: bytes per chunk; small when only the start of the file is wanted.
+func openChunkSource(path: String, chunkSize: Int = 1 << 20) throws -> any ByteChunkSource {
+    if path.hasSuffix(".bz2") {
+        return BZip2Decompressor(source: try FileChunkReader(path: path), outputChunkSize: chunkSize)
+    }
+    return try FileChunkReader(path: path, chunkSize: min(chunkSize, 256 * 1024))
 }

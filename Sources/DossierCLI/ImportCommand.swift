@@ -97,11 +97,12 @@ struct ImportCommand: AsyncParsableCommand {
 
         let s = report.snapshot
         if report.messagesHidden > 0 {
-            display.message("... \(grouped(report.messagesHidden)) more failures not shown")
+            display.message("... \(grouped(report.messagesHidden)) more failure messages not shown")
         }
         let verb = dryRun ? "Read" : "Imported"
-        Terminal.writeOutput("\(verb) \(grouped(s.resources)) resources from \(s.filesDone) of \(s.filesTotal) files in "
-            + "\(oneDecimal(s.seconds)) s (\(grouped(Int(s.resourcesPerSecond))) resources/s); \(grouped(s.failures)) failed.")
+        // Plain numbers (no separators), so that scripts can read the line.
+        Terminal.writeOutput("\(verb) \(s.resources) resources from \(s.filesDone) of \(s.filesTotal) files in "
+            + "\(oneDecimal(s.seconds)) s (\(Int(s.resourcesPerSecond)) resources/s); \(s.failures) failed.\n")
         if let fatal {
             display.message("import stopped: \(fatal)")
             throw ExitCode(2)

@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 
 /// The files of one import and the order they are loaded in, so that what others refer to exists first.
 ///
@@ -23,8 +24,7 @@ struct ImportPlan {
     /// Finds the files named by `arguments` (files or folders), peeks at each and orders them.
     static func build(arguments: [String]) throws -> ImportPlan {
         let found = try discover(arguments: arguments)
-        let peeked = found.map(peek)
-        return ImportPlan(files: order(peeked))
+        return ImportPlan(files: order(peekAll(found)))
     }
 
     /// The files named by `arguments`: files as given (they must have a known extension), folders walked recursively
@@ -66,11 +66,27 @@ struct ImportPlan {
         return files
     }
 
+    /// ``peek(_:)`` of every file, on as many threads as there are cores.
+    static func peekAll(_ files: [ImportFile]) -> [ImportFile] {
+        let results = Mutex(files)
+        let next = Atomic<Int>(0)
+        let workers = min(files.count, ProcessInfo.processInfo.activeProcessorCount)
+        DispatchQueue.concurrentPerform(iterations: max(workers, 1)) { _ in
+            while true {
+                let index = next.add(1, ordering: .relaxed).oldValue
+                guard index < files.count else { return }
+                let peeked = peek(files[index])
+                results.withLock { $0[index] = peeked }
+            }
+        }
+        return results.withLock { $0 }
+    }
+
     /// Reads the first bytes of `file` (decompressing as needed) to learn its Bundle type or first resource type.
     static func peek(_ file: ImportFile) -> ImportFile {
         var file = file
         do {
-            let source = try openChunkSource(path: file.path)
+            let source = try openChunkSource(path: file.path, chunkSize: 16 * 1024)
             var prefix: [UInt8] = []
             switch file.format {
             case .bundle:

@@ -19,6 +19,7 @@ final class ImportReport: Sendable {
         var resources = 0
         var failures = 0
         var messagesShown = 0
+        var messagesDropped = 0
     }
 
     /// How many failure messages are printed; the rest are only counted.
@@ -46,6 +47,7 @@ final class ImportReport: Sendable {
             let room = max(0, Self.maxMessagesShown - state.messagesShown)
             let shown = Array(messages.prefix(room))
             state.messagesShown += shown.count
+            state.messagesDropped += messages.count - shown.count
             return shown
         }
         for message in toShow { printMessage(message) }
@@ -63,6 +65,6 @@ final class ImportReport: Sendable {
         }
     }
 
-    /// How many failure messages were not printed.
-    var messagesHidden: Int { state.withLock { max(0, $0.failures - $0.messagesShown) } }
+    /// How many failure messages were not printed (one message may stand for many failed resources).
+    var messagesHidden: Int { state.withLock { $0.messagesDropped } }
 }
