@@ -56,7 +56,7 @@ def test_create_read_update_delete(smart, system):
     assert read.id == pid
     assert read.meta.versionId == "1"
     assert read.name[0].family == "Martin"
-    assert read.birthDate.isostring == "1984-03-12"
+    assert read.birthDate.as_json() == "1984-03-12"
 
     read.name = [HumanName({"family": "Bernard", "given": ["Claire"]})]
     updated = read.update()
