@@ -16,20 +16,22 @@ enum SQLiteQueries {
         ON v.patient_key = r.patient_key AND v.type = r.type AND v.id = r.id AND v.version = r.version
         """
 
+    /// Read by id: `type`, `id`.
+    static let readSQL = "SELECT \(StoredResource.selection) FROM \(currentVersionJoin) WHERE r.type = ? AND r.id = ?"
+    /// Read one version: `type`, `id`, `version`.
+    static let vreadSQL = """
+        SELECT \(StoredResource.selection) FROM resource_version v WHERE v.type = ? AND v.id = ? AND v.version = ?
+        """
+
     /// The current version of `type/id` (a tombstone if deleted), `nil` if never written.
     static func read(_ db: Database, type: String, id: String) throws -> StoredResource? {
-        let statement = try db.cachedStatement(sql: """
-            SELECT \(StoredResource.selection) FROM \(currentVersionJoin) WHERE r.type = ? AND r.id = ?
-            """)
+        let statement = try db.cachedStatement(sql: readSQL)
         return try Row.fetchOne(statement, arguments: [type, id]).map(StoredResource.init(row:))
     }
 
     /// One version of `type/id`, whatever patient key it was written with.
     static func vread(_ db: Database, type: String, id: String, version: Int) throws -> StoredResource? {
-        let statement = try db.cachedStatement(sql: """
-            SELECT \(StoredResource.selection) FROM resource_version v
-            WHERE v.type = ? AND v.id = ? AND v.version = ?
-            """)
+        let statement = try db.cachedStatement(sql: vreadSQL)
         return try Row.fetchOne(statement, arguments: [type, id, version]).map(StoredResource.init(row:))
     }
 
@@ -64,15 +66,9 @@ enum SQLiteQueries {
             arguments.append(contentsOf: query.ids)
         }
         for condition in query.tokens {
-            guard let (match, matchArguments) = tokenMatch(condition.values) else { return nil }
-            if let type = query.type {
-                sql += " AND r.id IN (SELECT t.id FROM token_index t WHERE t.type = ? AND t.param = ?\(match))"
-                arguments.append(type)
-            } else {
-                sql += " AND (r.type, r.id) IN (SELECT t.type, t.id FROM token_index t WHERE t.param = ?\(match))"
-            }
-            arguments.append(condition.param)
-            arguments.append(contentsOf: matchArguments)
+            guard let (subquery, subqueryArguments) = tokenSubquery(condition, type: query.type) else { return nil }
+            sql += query.type == nil ? " AND (r.type, r.id) IN (\(subquery))" : " AND r.id IN (\(subquery))"
+            arguments.append(contentsOf: subqueryArguments)
         }
         sql += " ORDER BY r.type, r.id"
         if let limit = query.limit {
@@ -82,34 +78,40 @@ enum SQLiteQueries {
         return (sql, arguments)
     }
 
-    /// The OR of `values` as a condition on `token_index t` (prefixed with " AND "; empty when any entry of the
-    /// parameter matches), `nil` when there are no values.
-    private static func tokenMatch(_ values: [TokenValue]) -> (String, [any DatabaseValueConvertible])? {
-        guard !values.isEmpty else { return nil }
-        var alternatives: [String] = []
+    /// The resources (`id`, or `type, id` without a type) having an entry that matches one of the condition's
+    /// values: one `SELECT` per value, joined by `UNION ALL`, so that each alternative uses
+    /// `token_index_by_code` on its own (SQLite would not for an OR of mixed forms). `nil` when there are no
+    /// values.
+    private static func tokenSubquery(
+        _ condition: TokenCondition, type: String?
+    ) -> (String, [any DatabaseValueConvertible])? {
+        guard !condition.values.isEmpty else { return nil }
+        let selected = type == nil ? "t.type, t.id" : "t.id"
+        var branches: [String] = []
         var arguments: [any DatabaseValueConvertible] = []
-        for value in values {
-            switch (value.system, value.code) {
-            case (.any, let code?):
-                alternatives.append("t.code = ?")
+        for value in condition.values {
+            var branch = "SELECT \(selected) FROM token_index t WHERE t.param = ?"
+            arguments.append(condition.param)
+            if let code = value.code {
+                branch += " AND t.code = ?"
                 arguments.append(code)
-            case (.any, nil):
-                return ("", [])
-            case (.none, let code?):
-                alternatives.append("(t.system = '' AND t.code = ?)")
-                arguments.append(code)
-            case (.none, nil):
-                alternatives.append("t.system = ''")
-            case (.exactly(let system), let code?):
-                alternatives.append("(t.system = ? AND t.code = ?)")
-                arguments.append(system)
-                arguments.append(code)
-            case (.exactly(let system), nil):
-                alternatives.append("t.system = ?")
+            }
+            if let type {
+                branch += " AND t.type = ?"
+                arguments.append(type)
+            }
+            switch value.system {
+            case .any:
+                break
+            case .none:
+                branch += " AND t.system = ''"
+            case .exactly(let system):
+                branch += " AND t.system = ?"
                 arguments.append(system)
             }
+            branches.append(branch)
         }
-        return (" AND (" + alternatives.joined(separator: " OR ") + ")", arguments)
+        return (branches.joined(separator: " UNION ALL "), arguments)
     }
 
     private static func placeholders(_ count: Int) -> String {
@@ -139,23 +141,8 @@ enum SQLiteQueries {
         }
         guard lower < upper else { return HistoryPage(entries: [], total: 0, nextCursor: nil) }
 
-        let scope: String
-        let scopeArguments: [any DatabaseValueConvertible]
-        switch query.scope {
-        case .system:
-            scope = ""
-            scopeArguments = []
-        case .type(let type):
-            scope = "v.type = ? AND "
-            scopeArguments = [type]
-        case .instance(let type, let id):
-            scope = "v.type = ? AND v.id = ? AND "
-            scopeArguments = [type, id]
-        }
-
-        let countStatement = try db.cachedStatement(sql: """
-            SELECT count(*) FROM resource_version v WHERE \(scope)v.seq > ? AND v.seq <= ?
-            """)
+        let (countSQL, pageSQL, scopeArguments) = historySQL(query.scope)
+        let countStatement = try db.cachedStatement(sql: countSQL)
         let total = try Int.fetchOne(
             countStatement, arguments: StatementArguments(scopeArguments + [lower, upper])) ?? 0
 
@@ -166,10 +153,7 @@ enum SQLiteQueries {
         }
         guard count > 0, lower < pageUpper else { return HistoryPage(entries: [], total: total, nextCursor: nil) }
 
-        let pageStatement = try db.cachedStatement(sql: """
-            SELECT \(StoredResource.selection) FROM resource_version v
-            WHERE \(scope)v.seq > ? AND v.seq <= ? ORDER BY v.seq DESC LIMIT ?
-            """)
+        let pageStatement = try db.cachedStatement(sql: pageSQL)
         let rows = try Row.fetchCursor(
             pageStatement, arguments: StatementArguments(scopeArguments + [lower, pageUpper, count + 1]))
         var entries: [StoredResource] = []
@@ -187,11 +171,43 @@ enum SQLiteQueries {
         return HistoryPage(entries: entries, total: total, nextCursor: hasMore ? lastSequence : nil)
     }
 
+    /// The SQL of a history scope: the total (arguments: scope, lower, upper bound of `seq`) and the page
+    /// (scope, lower, upper, limit), and the scope's arguments.
+    static func historySQL(
+        _ scope: HistoryQuery.Scope
+    ) -> (count: String, page: String, scopeArguments: [any DatabaseValueConvertible]) {
+        let condition: String
+        var index = ""
+        let arguments: [any DatabaseValueConvertible]
+        switch scope {
+        case .system:
+            condition = ""
+            arguments = []
+        case .type(let type):
+            condition = "v.type = ? AND "
+            arguments = [type]
+        case .instance(let type, let id):
+            // Without statistics SQLite would range over all versions of the type: name the index.
+            condition = "v.type = ? AND v.id = ? AND "
+            index = " INDEXED BY resource_version_by_resource"
+            arguments = [type, id]
+        }
+        return (
+            "SELECT count(*) FROM resource_version v\(index) WHERE \(condition)v.seq > ? AND v.seq <= ?",
+            """
+            SELECT \(StoredResource.selection) FROM resource_version v\(index)
+            WHERE \(condition)v.seq > ? AND v.seq <= ? ORDER BY v.seq DESC LIMIT ?
+            """,
+            arguments)
+    }
+
+    static let lastSequenceSQL = """
+        SELECT seq FROM resource_version WHERE last_updated <= ? ORDER BY last_updated DESC, seq DESC LIMIT 1
+        """
+
     /// The `seq` of the last version written at or before `instant`, `nil` if none.
     private static func lastSequence(_ db: Database, atOrBefore instant: Date) throws -> Int64? {
-        let statement = try db.cachedStatement(sql: """
-            SELECT seq FROM resource_version WHERE last_updated <= ? ORDER BY last_updated DESC, seq DESC LIMIT 1
-            """)
+        let statement = try db.cachedStatement(sql: lastSequenceSQL)
         return try Int64.fetchOne(statement, arguments: [instant.microsecondsSince1970])
     }
 }

@@ -5,7 +5,7 @@ import GRDB
 /// Layout (see DESIGN.md, "Distributable by patient"):
 /// - `resource` maps `(type, id)` to the resource's current patient key, version and deletion flag. It is what
 ///   read-by-id, the version check of a write and the search joins go through, and what keeps ids unique across
-///   patients.
+///   patients. `resource_by_id` serves `_id` searches across all types.
 /// - `resource_version` holds every version, clustered by `(patient_key, type, id, version)` (a `WITHOUT ROWID`
 ///   table: a patient's record is contiguous on disk). `seq` is a global, monotonically increasing number that
 ///   orders history and serves as the paging cursor; `last_updated` (microseconds since 1970) increases with it.
@@ -13,7 +13,8 @@ import GRDB
 ///   older versions stay where they are and are found through `resource_version_by_resource`.
 /// - `token_index` holds the token entries of current, non-deleted versions only, clustered by
 ///   `(patient_key, type, id, ...)` so that replacing a resource's entries is one range delete;
-///   `token_index_by_code` serves searches across patients.
+///   `token_index_by_code` serves searches across patients, with or without a type; a `system|` search
+///   (no code) scans the entries of its parameter.
 ///
 /// Every invariant that can be stated in SQL is (NOT NULL, CHECK, UNIQUE): a bug in the store fails loudly
 /// instead of corrupting data.
@@ -31,6 +32,7 @@ enum SQLiteSchema {
                     deleted INTEGER NOT NULL CHECK (deleted IN (0, 1)),
                     PRIMARY KEY (type, id)
                 ) STRICT, WITHOUT ROWID;
+                CREATE INDEX resource_by_id ON resource (id);
 
                 CREATE TABLE resource_version (
                     patient_key TEXT NOT NULL,
@@ -57,7 +59,7 @@ enum SQLiteSchema {
                     code TEXT NOT NULL,
                     PRIMARY KEY (patient_key, type, id, param, system, code)
                 ) STRICT, WITHOUT ROWID;
-                CREATE INDEX token_index_by_code ON token_index (type, param, code, system);
+                CREATE INDEX token_index_by_code ON token_index (param, code, type, system);
                 """)
         }
         return migrator

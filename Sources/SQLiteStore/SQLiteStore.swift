@@ -124,11 +124,11 @@ public final class SQLiteStore: FHIRStore {
         }
     }
 
-    /// Runs `sql` on the writer connection (`onWriter`) or on a reader, and returns its rows as text.
-    /// For tests and diagnostics (PRAGMA values, the schema).
-    func rows(_ sql: String, onWriter: Bool) async throws -> [[String?]] {
+    /// Runs `sql` with `arguments` on the writer connection (`onWriter`) or on a reader, and returns its rows as
+    /// text. For tests and diagnostics (PRAGMA values, the schema, query plans).
+    func rows(_ sql: String, arguments: [String] = [], onWriter: Bool) async throws -> [[String?]] {
         @Sendable func fetch(_ db: Database) throws -> [[String?]] {
-            try Row.fetchAll(db, sql: sql).map { row in
+            try Row.fetchAll(db, sql: sql, arguments: StatementArguments(arguments)).map { row in
                 row.databaseValues.map { value in
                     switch value.storage {
                     case .null: nil
