@@ -58,6 +58,29 @@ public struct JSONObject: Sendable, Hashable, Sequence, ExpressibleByDictionaryL
     }
 
     public func makeIterator() -> IndexingIterator<[Member]> { members.makeIterator() }
+
+    /// Objects are equal when they have the same members, whatever their order (JSON semantics).
+    public static func == (lhs: JSONObject, rhs: JSONObject) -> Bool {
+        guard lhs.members.count == rhs.members.count else { return false }
+        if lhs.members == rhs.members { return true }
+        for m in lhs.members {
+            guard let other = rhs[m.key], other == m.value else { return false }
+        }
+        return true
+    }
+
+    /// Order-independent, consistent with ``==``.
+    public func hash(into hasher: inout Hasher) {
+        var combined = 0
+        for m in members {
+            var h = Hasher()
+            h.combine(m.key)
+            h.combine(m.value)
+            combined ^= h.finalize()
+        }
+        hasher.combine(members.count)
+        hasher.combine(combined)
+    }
 }
 
 extension JSON {
