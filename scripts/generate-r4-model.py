@@ -5,7 +5,7 @@ package fhirclient 4.4.0 (Apache-2.0).
 The other r4-model files (from fhirpathpy) give each element path its type but not its cardinality. fhirclient's
 generated classes know it: `elementProperties()` returns (name, json name, type, is_list, of_many, not_optional)
 for every element of every resource, datatype and backbone element. This script walks them from each root type
-named in type2Parent.json and writes, with paths in the same form as path2Type.json (`Observation.component.code`,
+named in type2Parent.json (types and their parents) and writes, with paths in the same form as path2Type.json (`Observation.component.code`,
 choice elements expanded: `Observation.valueQuantity`):
 
 - "arrays": the paths whose JSON form is an array (max cardinality > 1);
@@ -31,16 +31,21 @@ PRIMITIVES = {
 
 def main() -> None:
     with open(os.path.join(ROOT, "type2Parent.json")) as f:
-        roots = sorted(set(json.load(f)) - PRIMITIVES)
+        parents = json.load(f)
+        # Every type and every parent (Element, Resource have none of their own).
+        roots = sorted((set(parents) | set(parents.values())) - PRIMITIVES)
     with open(os.path.join(ROOT, "path2Type.json")) as f:
         known_paths = set(json.load(f))
+    with open(os.path.join(ROOT, "pathsDefinedElsewhere.json")) as f:
+        elsewhere = set(json.load(f))
 
     arrays: set[str] = set()
     required: set[str] = set()
     missing_roots = []
 
     def walk(path: str, instance, stack: tuple) -> None:
-        for name, _jsname, typ, is_list, of_many, not_optional in instance.elementProperties():
+        # The JSON name, not the Python one (`class`, not `class_fhir`).
+        for _name, name, typ, is_list, of_many, not_optional in instance.elementProperties():
             child = f"{path}.{name}"
             if is_list:
                 arrays.add(child)
@@ -63,7 +68,8 @@ def main() -> None:
     # Backbone elements themselves are not in path2Type.json, only their children.
     prefixes = {p.rsplit(".", i)[0] for p in known_paths for i in range(1, p.count(".") + 1)}
     unknown = sorted(p for p in arrays | required
-                     if "[x]" not in p and p not in known_paths and p not in prefixes)
+                     if "[x]" not in p and p not in known_paths and p not in prefixes
+                     and not any(p == e or p.startswith(e + ".") for e in elsewhere))
     if missing_roots:
         print("types fhirclient does not know:", missing_roots, file=sys.stderr)
     if unknown:

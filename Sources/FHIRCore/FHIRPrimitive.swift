@@ -10,7 +10,7 @@ public enum FHIRPrimitive {
     public static func isValidID(_ text: String) -> Bool {
         let utf8 = text.utf8
         guard (1...64).contains(utf8.count) else { return false }
-        return utf8.allSatisfy { c in
+        return allBytes(of: text) { c in
             (c >= UInt8(ascii: "a") && c <= UInt8(ascii: "z")) || (c >= UInt8(ascii: "A") && c <= UInt8(ascii: "Z"))
                 || (c >= UInt8(ascii: "0") && c <= UInt8(ascii: "9")) || c == UInt8(ascii: "-") || c == UInt8(ascii: ".")
         }
@@ -30,7 +30,7 @@ public enum FHIRPrimitive {
 
     /// `uri` (also `url` and `canonical`): `\S*`, no whitespace; must not be empty in JSON.
     public static func isValidURI(_ text: String) -> Bool {
-        !text.isEmpty && !text.utf8.contains(where: isXMLSpace)
+        !text.isEmpty && allBytes(of: text) { !isXMLSpace($0) }
     }
 
     /// `oid`: `urn:oid:[0-2](\.(0|[1-9][0-9]*))+`.
@@ -74,7 +74,7 @@ public enum FHIRPrimitive {
     public static func isValidString(_ text: String) -> Bool {
         let utf8 = text.utf8
         guard !utf8.isEmpty, utf8.count <= maxStringBytes else { return false }
-        return !utf8.contains { $0 < 0x20 && $0 != 0x09 && $0 != 0x0A && $0 != 0x0D }
+        return allBytes(of: text) { $0 >= 0x20 || $0 == 0x09 || $0 == 0x0A || $0 == 0x0D }
     }
 
     /// `base64Binary`: `(\s*([0-9a-zA-Z\+/=]){4}\s*)+` — groups of four base64 characters, whitespace allowed between
@@ -170,6 +170,18 @@ public enum FHIRPrimitive {
             value = sum
         }
         return negative ? -value : value
+    }
+
+    /// Whether every UTF-8 byte of `text` satisfies `predicate` (a tight loop over the string's own storage).
+    @inline(__always)
+    static func allBytes(of text: String, _ predicate: (UInt8) -> Bool) -> Bool {
+        if let result = text.utf8.withContiguousStorageIfAvailable({ buffer in
+            for b in buffer where !predicate(b) { return false }
+            return true
+        }) {
+            return result
+        }
+        return text.utf8.allSatisfy(predicate)
     }
 
     /// Whitespace in the FHIR (XML Schema) regular expressions: space, tab, line feed, carriage return.

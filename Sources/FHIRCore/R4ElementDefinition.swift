@@ -18,6 +18,23 @@ public struct R4ElementDefinition: Sendable, Hashable {
     /// (`Quantity`) or the backbone element's path (`Observation.component`, with paths defined elsewhere resolved:
     /// `Questionnaire.item.item` -> `Questionnaire.item`). Nil for primitives and resources.
     public let structure: String?
+    /// The primitive type, resolved once (`System.String` counts as `string`; nil for complex types).
+    let primitiveType: FHIRPrimitiveType?
+
+    init(path: String, name: String, type: String, isArray: Bool, isRequired: Bool, choiceBase: String?, structure: String?) {
+        self.path = path
+        self.name = name
+        self.type = type
+        self.isArray = isArray
+        self.isRequired = isRequired
+        self.choiceBase = choiceBase
+        self.structure = structure
+        if type == "System.String" {
+            primitiveType = path == "Extension.url" ? .uri : .string
+        } else {
+            primitiveType = structure == nil ? FHIRPrimitiveType(rawValue: type) : nil
+        }
+    }
 
     /// Whether the type is a FHIR primitive (its JSON form is a string, number or boolean).
     public var isPrimitive: Bool { structure == nil && type != "Resource" }

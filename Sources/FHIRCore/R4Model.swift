@@ -12,6 +12,8 @@ public struct R4Model: Sendable {
     private let required: [String: [String]]
     /// Type -> its parent type (`Observation` -> `DomainResource`, `Age` -> `Quantity`, `code` -> `string`).
     private let parents: [String: String]
+    /// Structure key -> everything the validator needs about it, in one lookup.
+    private let infos: [String: StructureInfo]
 
     /// Builds the model from the definition files' JSON.
     init(path2Type: JSON, choiceTypePaths: JSON, type2Parent: JSON, pathsDefinedElsewhere: JSON, cardinality: JSON) {
@@ -92,11 +94,29 @@ public struct R4Model: Sendable {
             guard let dot = path.lastIndex(of: ".") else { continue }
             required[String(path[..<dot]), default: []].append(String(path[path.index(after: dot)...]))
         }
+        var infos: [String: StructureInfo] = [:]
+        for (key, elements) in structures {
+            var plain: [String] = []
+            var choiceGroups: [(name: String, options: [String])] = []
+            for name in required[key] ?? [] {
+                if name.hasSuffix("[x]") {
+                    let base = String(name.dropLast(3))
+                    choiceGroups.append((name, (choices[key + "." + base] ?? []).map { base + $0 }))
+                } else {
+                    plain.append(name)
+                }
+            }
+            infos[key] = StructureInfo(elements: elements, requiredNames: plain, requiredChoices: choiceGroups)
+        }
         self.structures = structures
         self.choices = choices
         self.required = required
         self.parents = parents
+        self.infos = infos
     }
+
+    /// The elements and required members of a structure, in one lookup (for the validator's hot path).
+    func info(of structure: String) -> StructureInfo? { infos[structure] }
 
     /// The elements of a structure, by JSON member name: a type (`Observation`, `Quantity`) or a backbone path
     /// (`Observation.component`), as given by ``R4ElementDefinition/structure``. Empty for unknown names.
@@ -160,5 +180,21 @@ public struct R4Model: Sendable {
             hops += 1
         }
         return false
+    }
+}
+
+/// What the validator needs about one structure, shared by reference.
+final class StructureInfo: Sendable {
+    /// JSON member name -> element.
+    let elements: [String: R4ElementDefinition]
+    /// Mandatory members that are not choices.
+    let requiredNames: [String]
+    /// Mandatory choices: `value[x]` and the member names that satisfy it.
+    let requiredChoices: [(name: String, options: [String])]
+
+    init(elements: [String: R4ElementDefinition], requiredNames: [String], requiredChoices: [(name: String, options: [String])]) {
+        self.elements = elements
+        self.requiredNames = requiredNames
+        self.requiredChoices = requiredChoices
     }
 }

@@ -38,8 +38,8 @@ struct JSONThroughputCheck {
                 text = """
                     {"resourceType":"Encounter","id":"\(UUID().uuidString.lowercased())","status":"finished","class":{"system":"http://terminology.hl7.org/CodeSystem/v3-ActCode","code":"AMB"},\
                     "type":[{"coding":[{"system":"http://snomed.info/sct","code":"185349003","display":"Encounter for check up (procedure)"}],"text":"Encounter for check up (procedure)"}],\
-                    "subject":{"reference":"urn:uuid:\(UUID().uuidString.lowercased())","display":"Mrs. Zoë Zieme486"},"participant":[{"individual":{"reference":"urn:uuid:0000016d-3a85-4cca-0000-000000000a\(k % 10)","display":"Dr. Kurtis Ebert"}}],\
-                    "period":{"start":"2011-07-26T14:19:36-04:00","end":"2011-07-26T14:34:36-04:00"},"serviceProvider":{"reference":"urn:uuid:a0123-\(k)","display":"PCP\(k)"}}
+                    "subject":{"reference":"urn:uuid:\(UUID().uuidString.lowercased())","display":"Mrs. Zoë Zieme486"},"participant":[{"individual":{"reference":"urn:uuid:0000016d-3a85-4cca-0000-00000000000\(k % 10)","display":"Dr. Kurtis Ebert"}}],\
+                    "period":{"start":"2011-07-26T14:19:36-04:00","end":"2011-07-26T14:34:36-04:00"},"serviceProvider":{"reference":"urn:uuid:\(UUID().uuidString.lowercased())","display":"PCP\(k)"}}
                     """
             }
             resources.append(Array(text.utf8))
