@@ -18,6 +18,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
         .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.37.0"),
+        .package(url: "https://github.com/apple/swift-http-types.git", from: "1.8.0"),
     ],
     targets: [
         // Layer 1: lossless JSON, FHIR primitives, errors, R4 definitions as data.
@@ -40,8 +41,9 @@ let package = Package(
         ]),
         // Layer 7b: the Hummingbird adapter (routing, content negotiation, headers).
         .target(name: "DossierHTTP", dependencies: [
-            "FHIRServer", "FHIRCore",
+            "FHIRServer", "FHIRCore", "Store",
             .product(name: "Hummingbird", package: "hummingbird"),
+            .product(name: "HTTPTypes", package: "swift-http-types"),
             .product(name: "Logging", package: "swift-log"),
         ]),
         .executableTarget(name: "DossierCLI", dependencies: [

@@ -2,19 +2,19 @@ import FHIRServer
 import Hummingbird
 import Logging
 
-/// Builds the Hummingbird application serving `service` (FHIR under `http.fhirPath`, `/health`).
+/// Builds the Hummingbird application serving `service`: FHIR under `http.fhirPath`, and `GET /health`.
 public func buildApplication(service: FHIRService, http: HTTPServerConfiguration, logger: Logger = Logger(label: "dossier.http")) -> some ApplicationProtocol {
-    let router = buildRouter(service: service, http: http)
-    return Application(
-        router: router,
+    Application(
+        router: buildRouter(service: service, http: http),
         configuration: .init(address: .hostname(http.host, port: http.port), serverName: "Dossier"),
         logger: logger
     )
 }
 
-/// The router alone (for HummingbirdTesting).
+/// The router alone (what HummingbirdTesting drives).
 public func buildRouter(service: FHIRService, http: HTTPServerConfiguration) -> Router<BasicRequestContext> {
     let router = Router()
-    router.get("/health") { _, _ in "ok" }
+    HealthController(store: service.store).register(on: router)
+    FHIRController(service: service, basePath: http.fhirPath).register(on: router)
     return router
 }

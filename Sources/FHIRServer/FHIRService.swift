@@ -5,21 +5,135 @@ import Store
 
 /// The FHIR R4 REST interactions as plain functions over ``FHIRRequest`` / ``FHIRResponse``: no HTTP here.
 ///
-/// The Hummingbird layer, the importer and tests all call ``handle(_:)``.
+/// The Hummingbird layer, the importer and tests all call ``handle(_:)``. Each interaction lives in its own file
+/// (`FHIRService+Read.swift`, `+Create`, `+Update`, `+Delete`, `+Patch`, `+History`, `+Search`, `+Bundle`,
+/// `+Capabilities`); this file only routes and maps errors to OperationOutcome responses, once.
 public final class FHIRService: Sendable {
+    /// The store all interactions go through.
     public let store: any FHIRStore
+    /// Limits and the base URL.
     public let configuration: ServerConfiguration
     let logger: Logger
+    let writer: ResourceWriter
 
     public init(store: any FHIRStore, configuration: ServerConfiguration = .init(), logger: Logger = Logger(label: "dossier.fhir")) {
         self.store = store
         self.configuration = configuration
         self.logger = logger
+        self.writer = ResourceWriter()
     }
 
-    /// Handles one interaction. Never throws: every failure becomes an OperationOutcome response.
+    /// Handles one interaction. Never throws: every failure becomes an OperationOutcome response with its status.
     public func handle(_ request: FHIRRequest) async -> FHIRResponse {
-        FHIRResponse(status: 501, headers: [("Content-Type", "application/fhir+json;charset=utf-8")],
-                     body: FHIRError(.notImplemented, "not yet").operationOutcome.serialized())
+        do {
+            try FHIRMediaType.checkAcceptable(request)
+            if request.body.count > configuration.maxBodyBytes {
+                throw FHIRError(.payloadTooLarge, "The request body (\(request.body.count) bytes) exceeds the limit of \(configuration.maxBodyBytes) bytes")
+            }
+            var response = try await route(request)
+            if request.method == .head { response.body = [] }
+            return response
+        } catch let error as FHIRError {
+            return errorResponse(error, request: request)
+        } catch let error as StoreError {
+            return errorResponse(Self.map(error), request: request)
+        } catch {
+            logger.error("unexpected error: \(error)")
+            return errorResponse(FHIRError(.internal, "Internal error; the operator's log has the details"), request: request)
+        }
+    }
+
+    /// Maps store errors to FHIR errors (once, here).
+    static func map(_ error: StoreError) -> FHIRError {
+        switch error {
+        case .versionConflict(let type, let id, _, _):
+            FHIRError(.conflict, "\(type)/\(id) was changed concurrently; retry with the current version")
+        case .unavailable(let why):
+            FHIRError(.unavailable, "The store is unavailable: \(why)")
+        }
+    }
+
+    private func route(_ request: FHIRRequest) async throws -> FHIRResponse {
+        let p = request.path
+        let m = request.method
+        let isRead = m == .get || m == .head
+        switch p.count {
+        case 0:
+            if m == .post { return try await bundle(request) }
+            if isRead { throw FHIRError(.notImplemented, "System-level search is not supported yet; search a resource type ([base]/Patient?...)") }
+        case 1:
+            if p[0] == "metadata" { if isRead { return capabilities(request) } }
+            else if p[0] == "_history" { if isRead { return try await history(request, scope: .system) } }
+            else if p[0].hasPrefix("$") { throw FHIRError(.notImplemented, "Operation \(p[0]) is not supported") }
+            else {
+                let type = try resourceType(p[0])
+                switch m {
+                case .get, .head: return try await search(request, type: type)
+                case .post: return try await create(request, type: type)
+                case .put: return try await conditionalUpdate(request, type: type)
+                case .delete: return try await conditionalDelete(request, type: type)
+                case .patch: return try await patch(request, type: type, id: nil)
+                }
+            }
+        case 2:
+            let type = try resourceType(p[0])
+            if p[1] == "_history" { if isRead { return try await history(request, scope: .type(type)) } }
+            else if p[1] == "_search" { if m == .post { return try await search(request, type: type) } }
+            else if p[1].hasPrefix("$") { throw FHIRError(.notImplemented, "Operation \(p[1]) is not supported") }
+            else {
+                let id = try resourceID(p[1])
+                switch m {
+                case .get, .head: return try await read(request, type: type, id: id)
+                case .put: return try await update(request, type: type, id: id)
+                case .delete: return try await delete(request, type: type, id: id)
+                case .patch: return try await patch(request, type: type, id: id)
+                case .post: break
+                }
+            }
+        case 3:
+            let type = try resourceType(p[0])
+            if p[2].hasPrefix("$") { throw FHIRError(.notImplemented, "Operation \(p[2]) is not supported") }
+            let id = try resourceID(p[1])
+            if p[2] == "_history" { if isRead { return try await history(request, scope: .instance(type: type, id: id)) } }
+            else { throw FHIRError(.notFound, "Unknown URL: \(p.joined(separator: "/"))") }
+        case 4:
+            let type = try resourceType(p[0])
+            let id = try resourceID(p[1])
+            guard p[2] == "_history" else { throw FHIRError(.notFound, "Unknown URL: \(p.joined(separator: "/"))") }
+            guard let version = Int(p[3]), version > 0 else {
+                throw FHIRError(.notFound, "Version '\(p[3])' of \(type)/\(id) is not a version number")
+            }
+            if isRead { return try await vread(request, type: type, id: id, version: version) }
+        default:
+            throw FHIRError(.notFound, "Unknown URL: \(p.joined(separator: "/"))")
+        }
+        throw FHIRError(.methodNotAllowed, "\(m.rawValue) is not allowed on [base]/\(p.joined(separator: "/"))")
+    }
+
+    /// Checks a resource type named in a URL: a known R4 type, else 404.
+    func resourceType(_ name: String) throws(FHIRError) -> String {
+        guard R4.resourceTypes.contains(name) else {
+            throw FHIRError(.notFound, "Unknown resource type '\(name)'", issueType: "not-supported")
+        }
+        return name
+    }
+
+    /// Checks an id named in a URL (R4 id: 1-64 of `[A-Za-z0-9\-\.]`).
+    func resourceID(_ id: String) throws(FHIRError) -> String {
+        guard FHIRPrimitive.isValidID(id) else {
+            throw FHIRError(.invalid, "'\(id)' is not a valid resource id (1-64 characters of A-Z, a-z, 0-9, '-', '.')", issueType: "value")
+        }
+        return id
+    }
+
+    /// The OperationOutcome response of an error.
+    func errorResponse(_ error: FHIRError, request: FHIRRequest) -> FHIRResponse {
+        FHIRResponse(status: error.httpStatus, headers: [("Content-Type", FHIRMediaType.fhirJSON)],
+                     body: render(error.operationOutcome, request))
+    }
+
+    /// Serialises a JSON body, honouring `_pretty`.
+    func render(_ json: JSON, _ request: FHIRRequest) -> [UInt8] {
+        json.serialized(pretty: request.queryValue("_pretty") == "true")
     }
 }

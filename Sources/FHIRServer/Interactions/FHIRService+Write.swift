@@ -1,0 +1,201 @@
+import FHIRCore
+import Foundation
+import Store
+
+/// The write interactions, each in two halves: the HTTP-free request handling here, and the part that runs inside
+/// a store transaction (`…InTransaction`), shared with transaction Bundles so every rule is written once.
+extension FHIRService {
+    // MARK: create
+
+    /// `POST [base]/Type` (with optional `If-None-Exist`).
+    func create(_ request: FHIRRequest, type: String) async throws -> FHIRResponse {
+        let resource = try parseResource(request, expectedType: type)
+        let condition = try request.header("if-none-exist").map { h throws(FHIRError) in try ConditionalQuery.parse(type: type, query: h) }
+        let id = Self.newID()
+        let outcome = try await store.write { tx in
+            try self.createInTransaction(tx, type: type, id: id, resource: resource, ifNoneExist: condition)
+        }
+        return writeResponse(outcome, request: request)
+    }
+
+    func createInTransaction(_ tx: any StoreTransaction, type: String, id: String, resource: JSONObject,
+                             ifNoneExist: SearchQuery?) throws -> WriteOutcome {
+        if let ifNoneExist {
+            let matches = try tx.search(ifNoneExist)
+            if matches.count > 1 {
+                throw FHIRError(.preconditionFailed, "If-None-Exist matched \(matches.count) \(type) resources; it must match at most one", issueType: "multiple-matches")
+            }
+            if let match = matches.first { return .existing(match) }
+        }
+        return .created(try writer.put(tx, type: type, id: id, resource: resource, method: .create, current: nil))
+    }
+
+    // MARK: update
+
+    /// `PUT [base]/Type/id` (update, or create with a client id; `If-Match` for optimistic locking).
+    func update(_ request: FHIRRequest, type: String, id: String) async throws -> FHIRResponse {
+        let resource = try parseResource(request, expectedType: type)
+        guard let bodyID = resource["id"]?.stringValue else {
+            throw FHIRError(.invalid, "The resource has no id; an update must carry the id of its URL (\(id))", issueType: "required", expression: ["\(type).id"])
+        }
+        guard bodyID == id else {
+            throw FHIRError(.invalid, "The resource id '\(bodyID)' does not match the URL id '\(id)'", issueType: "invalid", expression: ["\(type).id"])
+        }
+        let ifMatch = try ifMatchVersion(request)
+        let outcome = try await store.write { tx in
+            try self.updateInTransaction(tx, type: type, id: id, resource: resource, ifMatch: ifMatch)
+        }
+        return writeResponse(outcome, request: request)
+    }
+
+    func updateInTransaction(_ tx: any StoreTransaction, type: String, id: String, resource: JSONObject,
+                             ifMatch: Int?) throws -> WriteOutcome {
+        let current = try tx.read(type: type, id: id)
+        try checkIfMatch(ifMatch, current: current, type: type, id: id)
+        let stored = try writer.put(tx, type: type, id: id, resource: resource, method: .update, current: current)
+        return (current == nil || current!.isDeleted) ? .created(stored) : .updated(stored)
+    }
+
+    /// `PUT [base]/Type?criteria`.
+    func conditionalUpdate(_ request: FHIRRequest, type: String) async throws -> FHIRResponse {
+        let query = try ConditionalQuery.parse(type: type, items: request.query)
+        let resource = try parseResource(request, expectedType: type)
+        let ifMatch = try ifMatchVersion(request)
+        let newID = Self.newID()
+        let outcome = try await store.write { tx in
+            try self.conditionalUpdateInTransaction(tx, type: type, query: query, resource: resource, ifMatch: ifMatch, newID: newID)
+        }
+        return writeResponse(outcome, request: request)
+    }
+
+    func conditionalUpdateInTransaction(_ tx: any StoreTransaction, type: String, query: SearchQuery, resource: JSONObject,
+                                        ifMatch: Int?, newID: String) throws -> WriteOutcome {
+        let matches = try tx.search(query)
+        let bodyID = resource["id"]?.stringValue
+        switch matches.count {
+        case 0:
+            // No match: create, with the body's id if it has one (update-as-create), else a new id.
+            return try updateInTransaction(tx, type: type, id: bodyID ?? newID, resource: resource, ifMatch: ifMatch)
+        case 1:
+            let match = matches[0]
+            if let bodyID, bodyID != match.id {
+                throw FHIRError(.invalid, "The resource id '\(bodyID)' differs from the id of the resource matched by the condition ('\(match.id)')", issueType: "invalid", expression: ["\(type).id"])
+            }
+            return try updateInTransaction(tx, type: type, id: match.id, resource: resource, ifMatch: ifMatch)
+        default:
+            throw FHIRError(.preconditionFailed, "The condition matched \(matches.count) \(type) resources; a conditional update must match at most one", issueType: "multiple-matches")
+        }
+    }
+
+    // MARK: delete
+
+    /// `DELETE [base]/Type/id`: writes a deletion version; deleting an absent or deleted resource succeeds (204).
+    func delete(_ request: FHIRRequest, type: String, id: String) async throws -> FHIRResponse {
+        let ifMatch = try ifMatchVersion(request)
+        let outcome = try await store.write { tx in
+            try self.deleteInTransaction(tx, type: type, id: id, ifMatch: ifMatch)
+        }
+        return writeResponse(outcome, request: request)
+    }
+
+    func deleteInTransaction(_ tx: any StoreTransaction, type: String, id: String, ifMatch: Int?) throws -> WriteOutcome {
+        let current = try tx.read(type: type, id: id)
+        try checkIfMatch(ifMatch, current: current, type: type, id: id)
+        guard let current, !current.isDeleted else { return .nothingToDelete }
+        return .deleted(try writer.delete(tx, current: current))
+    }
+
+    /// `DELETE [base]/Type?criteria`: deletes the one match; several matches are a 412.
+    func conditionalDelete(_ request: FHIRRequest, type: String) async throws -> FHIRResponse {
+        let query = try ConditionalQuery.parse(type: type, items: request.query)
+        let outcome = try await store.write { tx in
+            try self.conditionalDeleteInTransaction(tx, type: type, query: query)
+        }
+        return writeResponse(outcome, request: request)
+    }
+
+    func conditionalDeleteInTransaction(_ tx: any StoreTransaction, type: String, query: SearchQuery) throws -> WriteOutcome {
+        let matches = try tx.search(query)
+        guard matches.count <= 1 else {
+            throw FHIRError(.preconditionFailed, "The condition matched \(matches.count) \(type) resources; a conditional delete must match at most one", issueType: "multiple-matches")
+        }
+        guard let match = matches.first else { return .nothingToDelete }
+        return .deleted(try writer.delete(tx, current: match))
+    }
+
+    // MARK: patch
+
+    /// `PATCH [base]/Type/id` or `PATCH [base]/Type?criteria` with a JSON Patch document.
+    func patch(_ request: FHIRRequest, type: String, id: String?) async throws -> FHIRResponse {
+        let contentType = request.header("content-type")?.lowercased() ?? ""
+        guard contentType.hasPrefix("application/json-patch+json") else {
+            throw FHIRError(.unsupportedMediaType, "PATCH needs a JSON Patch body (Content-Type: application/json-patch+json); FHIRPath Patch is not supported yet")
+        }
+        let document = try parseBody(request.body)
+        let patch = try JSONPatch(document)
+        let ifMatch = try ifMatchVersion(request)
+        let query = try id == nil ? ConditionalQuery.parse(type: type, items: request.query) : nil
+        let outcome = try await store.write { tx in
+            try self.patchInTransaction(tx, type: type, id: id, query: query, patch: patch, ifMatch: ifMatch)
+        }
+        return writeResponse(outcome, request: request)
+    }
+
+    func patchInTransaction(_ tx: any StoreTransaction, type: String, id: String?, query: SearchQuery?, patch: JSONPatch,
+                            ifMatch: Int?) throws -> WriteOutcome {
+        let current: StoredResource
+        if let id {
+            guard let found = try tx.read(type: type, id: id) else { throw FHIRError(.notFound, "\(type)/\(id) is not known") }
+            guard !found.isDeleted else { throw FHIRError(.gone, "\(type)/\(id) was deleted") }
+            current = found
+        } else {
+            let matches = try tx.search(query!)
+            guard matches.count == 1 else {
+                throw matches.isEmpty
+                    ? FHIRError(.notFound, "The condition matched no \(type)")
+                    : FHIRError(.preconditionFailed, "The condition matched \(matches.count) \(type) resources; a conditional patch must match exactly one", issueType: "multiple-matches")
+            }
+            current = matches[0]
+        }
+        try checkIfMatch(ifMatch, current: current, type: type, id: current.id)
+        let patched = try patch.apply(to: JSON.parse(current.content))
+        guard patched["resourceType"]?.stringValue == type, patched["id"]?.stringValue == current.id else {
+            throw FHIRError(.unprocessable, "A patch may not change the resourceType or id", issueType: "processing")
+        }
+        let object = try validateResource(patched, expectedType: type, expression: nil)
+        return .updated(try writer.put(tx, type: type, id: current.id, resource: object, method: .patch, current: current))
+    }
+
+    // MARK: shared
+
+    /// The version named by `If-Match`, 400 when malformed.
+    func ifMatchVersion(_ request: FHIRRequest) throws(FHIRError) -> Int? {
+        guard let header = request.header("if-match") else { return nil }
+        guard let v = ETag.version(from: header) else {
+            throw FHIRError(.invalid, "If-Match '\(header)' is not a version ETag such as W/\"3\"", issueType: "value")
+        }
+        return v
+    }
+
+    /// 412 when `If-Match` names another version than the current one.
+    func checkIfMatch(_ ifMatch: Int?, current: StoredResource?, type: String, id: String) throws(FHIRError) {
+        guard let ifMatch else { return }
+        guard let current, !current.isDeleted else {
+            throw FHIRError(.preconditionFailed, "If-Match W/\"\(ifMatch)\" given but \(type)/\(id) does not exist", issueType: "conflict")
+        }
+        guard current.version == ifMatch else {
+            throw FHIRError(.preconditionFailed, "If-Match W/\"\(ifMatch)\" does not match the current version W/\"\(current.version)\" of \(type)/\(id)", issueType: "conflict")
+        }
+    }
+
+    /// The HTTP response of a write outcome.
+    func writeResponse(_ outcome: WriteOutcome, request: FHIRRequest) -> FHIRResponse {
+        switch outcome {
+        case .created(let s): return writeResponse(status: 201, s, request: request, location: true)
+        case .updated(let s): return writeResponse(status: 200, s, request: request, location: false)
+        case .existing(let s): return writeResponse(status: 200, s, request: request, location: true)
+        case .deleted(let s): return FHIRResponse(status: 204, headers: [("ETag", ETag.make(s.version))])
+        case .nothingToDelete: return FHIRResponse(status: 204)
+        }
+    }
+}

@@ -1,0 +1,52 @@
+import FHIRCore
+import Foundation
+
+extension FHIRService {
+    /// Parses and validates the resource in a request body. `expectedType` is the type named by the URL.
+    /// Fails with 415 (media type), 400 (JSON, structure, primitive formats) before anything is written.
+    func parseResource(_ request: FHIRRequest, expectedType: String?) throws(FHIRError) -> JSONObject {
+        try FHIRMediaType.checkResourceBody(request)
+        let json = try parseBody(request.body)
+        return try validateResource(json, expectedType: expectedType, expression: nil)
+    }
+
+    /// Parses a JSON body with the configured limits.
+    func parseBody(_ body: [UInt8]) throws(FHIRError) -> JSON {
+        guard !body.isEmpty else { throw FHIRError(.invalid, "The request body is empty; a FHIR JSON resource is expected", issueType: "required") }
+        return try JSON.parse(body, limits: JSONLimits(maxDepth: configuration.maxJSONDepth))
+    }
+
+    /// Validates a parsed resource: an object, the expected `resourceType`, and the R4 structural rules.
+    /// `expression` prefixes issue locations (e.g. `Bundle.entry[3].resource`).
+    func validateResource(_ json: JSON, expectedType: String?, expression: String?) throws(FHIRError) -> JSONObject {
+        let at = expression ?? expectedType ?? "Resource"
+        guard case .object(let object) = json else {
+            throw FHIRError(.invalid, "A FHIR resource must be a JSON object", issueType: "structure", expression: [at])
+        }
+        guard let type = object["resourceType"]?.stringValue else {
+            throw FHIRError(.invalid, "The resource has no resourceType", issueType: "required", expression: [at])
+        }
+        if let expectedType, type != expectedType {
+            throw FHIRError(.invalid, "The resource is a \(type) but the URL names \(expectedType)", issueType: "invalid", expression: ["\(at).resourceType"])
+        }
+        let issues = ResourceValidator.validate(json)
+        let errors = issues.filter { $0.severity == .error || $0.severity == .fatal }
+        if !errors.isEmpty {
+            let prefixed: [FHIRError.Issue] = errors.map { issue in
+                guard let expression else { return issue }
+                var i = issue
+                i.expression = issue.expression.map { e in
+                    // `Patient.name[0]` inside a bundle entry becomes `Bundle.entry[3].resource.name[0]`.
+                    if let dot = e.firstIndex(of: ".") { return expression + e[dot...] }
+                    return expression
+                }
+                return i
+            }
+            throw FHIRError(.invalid, issues: prefixed)
+        }
+        return object
+    }
+
+    /// A new server-assigned id.
+    static func newID() -> String { UUID().uuidString.lowercased() }
+}

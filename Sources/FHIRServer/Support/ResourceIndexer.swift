@@ -1,0 +1,75 @@
+import FHIRCore
+import Store
+
+/// Derives what the store keeps beside a resource version: its patient key (from the R4 Patient compartment) and
+/// its token index entries (every R4 token search parameter of its type).
+///
+/// The full `IndexBuilder` of every parameter type (string, date, quantity, reference, ...) comes with the search
+/// issue; tokens are what conditional interactions and conditional references need now.
+struct ResourceIndexer: Sendable {
+    /// The patient key and token entries of `resource` (of type `type`).
+    func index(_ resource: JSON, type: String) -> (patientKey: String, entries: [IndexEntry]) {
+        let patientKey: String
+        if type == "Patient" {
+            patientKey = resource["id"]?.stringValue ?? ""
+        } else {
+            patientKey = PatientCompartment.patientIDs(of: resource).first ?? ""
+        }
+        var entries: [IndexEntry] = []
+        for parameter in Self.tokenParameters(type) {
+            for value in parameter.path.evaluate(resource) {
+                Self.tokens(of: value, param: parameter.code, into: &entries)
+            }
+        }
+        if !entries.isEmpty { entries = Array(Set(entries)) }
+        return (patientKey, entries)
+    }
+
+    /// A token search parameter with its compiled path.
+    struct TokenParameter: Sendable {
+        var code: String
+        var path: SimplePath
+    }
+
+    private static let byType: [String: [TokenParameter]] = {
+        var result: [String: [TokenParameter]] = [:]
+        for type in R4.resourceTypes {
+            result[type] = R4.searchParameters.parameters(for: type).compactMap { p in
+                guard p.type == .token, !p.code.hasPrefix("_"), let expression = p.expression(for: type),
+                      let path = try? SimplePath(expression) else { return nil }
+                return TokenParameter(code: p.code, path: path)
+            }
+        }
+        return result
+    }()
+
+    static func tokenParameters(_ type: String) -> [TokenParameter] { byType[type] ?? [] }
+
+    /// ContactPoint.system codes: a `value` object with one of these is a ContactPoint, not an Identifier.
+    private static let contactSystems: Set<String> = ["phone", "fax", "email", "pager", "url", "sms", "other"]
+
+    /// The token entries of one value, by its shape: CodeableConcept, Coding, Identifier, ContactPoint, or a primitive.
+    static func tokens(of value: JSON, param: String, into entries: inout [IndexEntry]) {
+        switch value {
+        case .string(let s):
+            entries.append(.token(param: param, system: nil, code: s))
+        case .bool(let b):
+            entries.append(.token(param: param, system: nil, code: b ? "true" : "false"))
+        case .object(let o):
+            if case .array(let codings)? = o["coding"] {
+                for c in codings { tokens(of: c, param: param, into: &entries) }
+            } else if let code = o["code"]?.stringValue {
+                entries.append(.token(param: param, system: o["system"]?.stringValue, code: code))
+            } else if let v = o["value"]?.stringValue {
+                let system = o["system"]?.stringValue
+                if let system, contactSystems.contains(system) {
+                    entries.append(.token(param: param, system: nil, code: v))
+                } else {
+                    entries.append(.token(param: param, system: system, code: v))
+                }
+            }
+        default:
+            break
+        }
+    }
+}
