@@ -34,7 +34,11 @@ public final class FHIRService: Sendable {
             if request.method == .head { response.body = [] }
             return response
         } catch let error as FHIRError {
-            return errorResponse(error, request: request)
+            var response = errorResponse(error, request: request)
+            if error.code == .methodNotAllowed {
+                response.headers.append(("Allow", Self.allowedMethods(request.path).joined(separator: ", ")))
+            }
+            return response
         } catch let error as StoreError {
             return errorResponse(Self.map(error), request: request)
         } catch {
@@ -108,6 +112,19 @@ public final class FHIRService: Sendable {
             throw FHIRError(.notFound, "Unknown URL: \(p.joined(separator: "/"))")
         }
         throw FHIRError(.methodNotAllowed, "\(m.rawValue) is not allowed on [base]/\(p.joined(separator: "/"))")
+    }
+
+    /// The methods a URL of this shape accepts (the `Allow` header of a 405).
+    static func allowedMethods(_ path: [String]) -> [String] {
+        switch path.count {
+        case 0: return ["POST"]
+        case 1 where path[0] == "metadata" || path[0] == "_history": return ["GET", "HEAD"]
+        case 1: return ["GET", "HEAD", "POST", "PUT", "DELETE", "PATCH"]
+        case 2 where path[1] == "_history": return ["GET", "HEAD"]
+        case 2 where path[1] == "_search": return ["POST"]
+        case 2: return ["GET", "HEAD", "PUT", "DELETE", "PATCH"]
+        default: return ["GET", "HEAD"]
+        }
     }
 
     /// Checks a resource type named in a URL: a known R4 type, else 404.

@@ -17,7 +17,8 @@ extension FHIRService {
                 guard let d = FHIRInstant(item.value)?.lowerBound ?? FHIRDateTime(item.value)?.lowerBound else {
                     throw FHIRError(.invalid, "_since '\(item.value)' is not an instant (e.g. 2024-01-31T12:00:00Z)", issueType: "value")
                 }
-                since = d
+                // R4: versions created at or after `_since`; the store's bound is exclusive (µs precision).
+                since = d.addingTimeInterval(-0.000_001)
             case "_at":
                 guard let dt = FHIRDateTime(item.value) else {
                     throw FHIRError(.invalid, "_at '\(item.value)' is not a date or dateTime", issueType: "value")
