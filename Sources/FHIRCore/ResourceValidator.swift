@@ -205,7 +205,9 @@ struct ValidationWalker {
             report("value", "'\(text)' is not a valid reference (expected Type/id, an absolute URL, urn:uuid:, urn:oid: or #id)")
             return
         }
-        if let type = reference.type, reference.kind != .absolute || reference.id != nil, !resourceTypes.contains(type) {
+        // Absolute URLs may point anywhere (not only to FHIR servers), so only local forms must name a known type.
+        if let type = reference.type, reference.kind == .relative || reference.kind == .conditional,
+           !resourceTypes.contains(type) {
             report("value", "the reference '\(text)' names '\(type)', which is not a FHIR R4 resource type")
         }
     }

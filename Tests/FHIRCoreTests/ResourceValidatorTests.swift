@@ -184,10 +184,11 @@ struct ResourceValidatorTests {
     @Test func references() throws {
         let observation = try JSON.parse(Self.observation)
         for good in ["Patient/1", "Patient/1/_history/2", "http://x.org/fhir/Patient/1", "urn:uuid:c757873d-ec9a-4326-a141-556f43239520",
-                     "urn:oid:1.2.3", "#org", "Patient?identifier=http://x|1", "https://example.org/other/thing"] {
+                     "urn:oid:1.2.3", "#org", "Patient?identifier=http://x|1", "https://example.org/other/thing",
+                     "https://example.org/api/Docs/12"] {
             #expect(Self.errors(Self.setting(observation, ["subject", "reference"], to: .string(good))) == [], "\(good)")
         }
-        for bad in ["Patient 1", "1", "Foo/1", "urn:uuid:xyz", "patient/1"] {
+        for bad in ["Patient 1", "1", "Foo/1", "Foo?x=1", "urn:uuid:xyz", "patient/1"] {
             #expect(Self.errors(Self.setting(observation, ["subject", "reference"], to: .string(bad))) == ["Observation.subject.reference: value"], "\(bad)")
         }
     }
