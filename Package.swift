@@ -7,6 +7,7 @@ let package = Package(
     products: [
         .executable(name: "dossier", targets: ["DossierCLI"]),
         .library(name: "FHIRCore", targets: ["FHIRCore"]),
+        .library(name: "FHIRPath", targets: ["FHIRPath"]),
         .library(name: "Store", targets: ["Store"]),
         .library(name: "SQLiteStore", targets: ["SQLiteStore"]),
         .library(name: "FHIRServer", targets: ["FHIRServer"]),
@@ -23,6 +24,8 @@ let package = Package(
     targets: [
         // Layer 1: lossless JSON, FHIR primitives, errors, R4 definitions as data.
         .target(name: "FHIRCore", resources: [.copy("Definitions")]),
+        // Layer 2: FHIRPath parser and evaluator over the lossless JSON value.
+        .target(name: "FHIRPath", dependencies: ["FHIRCore"]),
         // bzip2 from the system (libbz2-dev), for importing .bz2 bundles.
         .systemLibrary(name: "CBZip2", path: "Sources/CBZip2"),
         // Layer 4: the verb-based store protocol and the query/operation values.
@@ -58,6 +61,7 @@ let package = Package(
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "GRDB", package: "GRDB.swift"),
         ], path: "benchmarks/Ceiling"),
+        .testTarget(name: "FHIRPathTests", dependencies: ["FHIRPath", "FHIRCore"], resources: [.copy("Fixtures")]),
         .testTarget(name: "FHIRCoreTests", dependencies: ["FHIRCore"], resources: [.copy("Fixtures")]),
         .testTarget(name: "SQLiteStoreTests", dependencies: ["SQLiteStore", "StoreConformance", "Store", "FHIRCore"]),
         .testTarget(name: "FHIRServerTests", dependencies: ["FHIRServer", "SQLiteStore", "Store", "FHIRCore"]),

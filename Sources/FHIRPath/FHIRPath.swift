@@ -1,0 +1,2 @@
+/// FHIRPath: parser and evaluator over the lossless JSON value (see the FHIRPath engine issue).
+public enum FHIRPathPlaceholder {}
