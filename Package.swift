@@ -8,6 +8,7 @@ let package = Package(
         .executable(name: "dossier", targets: ["DossierCLI"]),
         .library(name: "FHIRCore", targets: ["FHIRCore"]),
         .library(name: "FHIRPath", targets: ["FHIRPath"]),
+        .library(name: "Access", targets: ["Access"]),
         .library(name: "Store", targets: ["Store"]),
         .library(name: "SQLiteStore", targets: ["SQLiteStore"]),
         .library(name: "FHIRServer", targets: ["FHIRServer"]),
@@ -20,12 +21,15 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
         .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.37.0"),
         .package(url: "https://github.com/apple/swift-http-types.git", from: "1.8.0"),
+        .package(url: "https://github.com/x-sheep/swift-property-based.git", from: "2.0.1"),
     ],
     targets: [
         // Layer 1: lossless JSON, FHIR primitives, errors, R4 definitions as data.
         .target(name: "FHIRCore", resources: [.copy("Definitions")]),
         // Layer 2: FHIRPath parser and evaluator over the lossless JSON value.
         .target(name: "FHIRPath", dependencies: ["FHIRCore"]),
+        // Layer 5: the shared-record rules as a pure decision function, and the default authorisation matrix.
+        .target(name: "Access", dependencies: ["FHIRCore"], resources: [.copy("Resources")]),
         // bzip2 from the system (libbz2-dev), for importing .bz2 bundles.
         .systemLibrary(name: "CBZip2", path: "Sources/CBZip2"),
         // Layer 4: the verb-based store protocol and the query/operation values.
@@ -62,6 +66,10 @@ let package = Package(
             .product(name: "GRDB", package: "GRDB.swift"),
         ], path: "benchmarks/Ceiling"),
         .testTarget(name: "FHIRPathTests", dependencies: ["FHIRPath", "FHIRCore"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "AccessTests", dependencies: [
+            "Access", "FHIRCore",
+            .product(name: "PropertyBased", package: "swift-property-based"),
+        ]),
         .testTarget(name: "FHIRCoreTests", dependencies: ["FHIRCore"], resources: [.copy("Fixtures")]),
         .testTarget(name: "SQLiteStoreTests", dependencies: ["SQLiteStore", "StoreConformance", "Store", "FHIRCore"]),
         .testTarget(name: "FHIRServerTests", dependencies: ["FHIRServer", "SQLiteStore", "Store", "FHIRCore"]),

@@ -1,0 +1,2 @@
+/// The shared-record access rules (see the access issue).
+public enum AccessPlaceholder {}
