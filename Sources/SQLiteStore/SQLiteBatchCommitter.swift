@@ -23,10 +23,7 @@ final class SQLiteBatchCommitter: Sendable {
                     for job in jobs {
                         let transaction = SQLiteTransaction(db, batch: batch)
                         do {
-                            try db.inSavepoint {
-                                try job.run(transaction)
-                                return .commit
-                            }
+                            try db.withSavepoint(.body) { try job.run(transaction) }
                         } catch {
                             job.fail(error)
                             // An error that ended the whole SQLite transaction (disk full, I/O error) fails the

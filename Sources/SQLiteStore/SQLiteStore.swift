@@ -45,11 +45,14 @@ public final class SQLiteStore: FHIRStore {
         grdbConfiguration.maximumReaderCount = max(1, configuration.maximumReaderCount)
         grdbConfiguration.label = "Dossier.SQLiteStore"
         let tuning = configuration
+        // temp_store=MEMORY keeps the savepoint journals of group commit (one savepoint per body) in memory:
+        // on file they cost dozens of write() calls per put.
         grdbConfiguration.prepareDatabase { db in
             try db.execute(sql: """
                 PRAGMA journal_size_limit = \(tuning.journalSizeLimit);
                 PRAGMA mmap_size = \(tuning.mmapSize);
                 PRAGMA cache_size = -\(tuning.cacheSizeKiB);
+                PRAGMA temp_store = MEMORY;
                 """)
         }
         let pool = try DatabasePool(path: path, configuration: grdbConfiguration)

@@ -46,7 +46,7 @@ final class SQLiteTransaction: StoreTransaction {
                 type: version.type, id: version.id, expected: currentVersion + 1, found: version.version)
         }
         let isDeletion = version.method == .delete
-        try db.inSavepoint {
+        try db.withSavepoint(.put) {
             // Empty content binds as NULL; `coalesce` stores the empty blob a deletion has.
             try db.cachedStatement(sql: """
                 INSERT INTO resource_version (patient_key, type, id, version, seq, last_updated, method, content)
@@ -68,7 +68,6 @@ final class SQLiteTransaction: StoreTransaction {
             if !isDeletion {
                 try insertTokens(of: version)
             }
-            return .commit
         }
     }
 

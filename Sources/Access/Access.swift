@@ -1,2 +1,0 @@
-/// The shared-record access rules (see the access issue).
-public enum AccessPlaceholder {}
