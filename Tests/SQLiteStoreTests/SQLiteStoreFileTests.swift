@@ -13,6 +13,8 @@ import Testing
         #expect(try await store.rows("PRAGMA journal_mode", onWriter: true) == [["wal"]])
         #expect(try await store.rows("PRAGMA journal_mode", onWriter: false) == [["wal"]])
         #expect(try await store.rows("PRAGMA foreign_keys", onWriter: true) == [["1"]])
+        // Savepoint journals in memory (2 = MEMORY), not in temporary files.
+        #expect(try await store.rows("PRAGMA temp_store", onWriter: true) == [["2"]])
         try await store.close()
     }
 
