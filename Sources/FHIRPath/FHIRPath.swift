@@ -1,2 +1,0 @@
-/// FHIRPath: parser and evaluator over the lossless JSON value (see the FHIRPath engine issue).
-public enum FHIRPathPlaceholder {}
