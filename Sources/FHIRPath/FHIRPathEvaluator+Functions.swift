@@ -131,6 +131,14 @@ extension FHIRPathEvaluator {
             appendDistinct(focus, to: &out)
             appendDistinct(try argument(args, 0, scope), to: &out)
             return out
+        case .join:
+            let separator = args.isEmpty ? "" : (try string(try argument(args, 0, scope), "join") ?? "")
+            var parts: [String] = []
+            for v in focus {
+                guard case .string(let s) = v.systemValue else { throw Self.error("join() needs strings") }
+                parts.append(s)
+            }
+            return [.string(parts.joined(separator: separator))]
         case .combine:
             return focus + (try argument(args, 0, scope))
 
@@ -201,7 +209,7 @@ extension FHIRPathEvaluator {
             var out: Collection = []
             for v in focus {
                 var exts: Collection = []
-                try children(of: v, named: "extension", into: &exts)
+                children(of: v, named: "extension", into: &exts)
                 for e in exts {
                     if case .element(let x) = e, x.value["url"]?.stringValue == url { out.append(e) }
                 }
@@ -259,8 +267,8 @@ extension FHIRPathEvaluator {
         keyed.sort { l, r in
             for (k, desc) in descending.enumerated() {
                 guard let a = l.1[k], let b = r.1[k] else {
-                    if l.1[k] == nil && r.1[k] != nil { return !desc }
-                    if l.1[k] != nil && r.1[k] == nil { return desc }
+                    if l.1[k] == nil && r.1[k] != nil { return true }
+                    if l.1[k] != nil && r.1[k] == nil { return false }
                     continue
                 }
                 switch Result(catching: { () throws(FHIRError) -> Int? in try Self.compare(a, b) }) {
@@ -315,7 +323,7 @@ extension FHIRPathEvaluator {
     private static let systemTypes: Set<String> = ["Boolean", "String", "Integer", "Decimal", "Date", "DateTime", "Time", "Quantity"]
 
     /// Whether an item is of the named type (or derives from it).
-    func matches(_ v: FHIRPathValue, _ type: FHIRPathTypeSpecifier) throws(FHIRError) -> Bool {
+    func matches(_ v: FHIRPathValue, _ type: FHIRPathTypeSpecifier, exact: Bool = false) throws(FHIRError) -> Bool {
         let ns = type.namespace
         if ns != nil, ns != "System", ns != "FHIR" { throw Self.error("unknown type namespace \(ns!)") }
         if case .element(let e) = v {
@@ -324,6 +332,8 @@ extension FHIRPathEvaluator {
                 if ns == nil, Self.systemTypes.contains(type.name) { return false }
                 throw Self.error("unknown type \(type)")
             }
+            // `as`/`ofType` do not treat a FHIR primitive as its parent primitive (`code` is not a `string` there).
+            if exact, e.structure == nil, e.type != type.name, e.type != "Element" { return false }
             return model.isType(e.type, derivedFrom: type.name)
         }
         guard ns != "FHIR" else { return false }
@@ -341,14 +351,14 @@ extension FHIRPathEvaluator {
         switch f {
         case .ofType:
             var out: Collection = []
-            for v in focus where try matches(v, type) { out.append(v) }
+            for v in focus where try matches(v, type, exact: true) { out.append(v) }
             return out
         case .is:
             guard let v = try singleton(focus, "is") else { return [] }
             return [.boolean(try matches(v, type))]
         default:
             guard let v = try singleton(focus, "as") else { return [] }
-            return try matches(v, type) ? [v] : []
+            return try matches(v, type, exact: true) ? [v] : []
         }
     }
 }

@@ -162,9 +162,9 @@ extension FHIRPathEvaluator {
              (.date(let p), .dateTime(let q)), (.dateTime(let p), .date(let q)):
             return FHIRPathTemporal.compare(p, q) == 0
         case (.quantity(let p), .quantity(let q)):
-            if let v = p.converted(toUnitOf: q) {
-                let scale = min(scaleOf(v), scaleOf(q.value))
-                return rounded(v, scale: scale) == rounded(q.value, scale: scale)
+            if let v = q.converted(toUnitOf: p) {
+                let scale = min(scaleOf(v), scaleOf(p.value))
+                return rounded(v, scale: scale) == rounded(p.value, scale: scale)
             }
             if let pc = calendarAsUCUM(p), let qc = calendarAsUCUM(q), pc.unit == qc.unit { return pc.value == qc.value }
             return false
@@ -325,7 +325,7 @@ extension FHIRPathEvaluator {
             case "second": 1000
             default: 1
             }
-            var ms = DecimalMath.truncatedInt(q.value * factor) * sign
+            var ms = (unit == "millisecond" ? DecimalMath.truncatedInt(q.value) : DecimalMath.truncatedInt(q.value) * DecimalMath.truncatedInt(factor)) * sign
             if t.kind == .date {
                 ms = (ms / 86_400_000) * 86_400_000
             } else {

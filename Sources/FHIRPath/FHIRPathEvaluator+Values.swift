@@ -177,7 +177,7 @@ extension FHIRPathEvaluator {
     static func toString(_ v: FHIRPathValue) -> String? {
         switch v {
         case .element: return nil
-        case .quantity(let q): return "\(q.value) '\(q.unit)'"
+        case .quantity(let q): return q.description
         default: return v.description
         }
     }
@@ -251,6 +251,10 @@ extension FHIRPathEvaluator {
             case (.date, nil): target = .day
             case (.dateTime, nil): target = .millisecond
             case (.time, nil): target = .millisecond
+            case (.time, 2?): target = .hour
+            case (.time, 4?): target = .minute
+            case (.time, 6?): target = .second
+            case (.time, 9?): target = .millisecond
             case (_, 4?): target = .year
             case (_, 6?): target = .month
             case (_, 8?): target = .day
@@ -260,12 +264,13 @@ extension FHIRPathEvaluator {
             case (_, 17?): target = .millisecond
             default: return nil
             }
-            if t.precision < .month { r.month = high ? 12 : 1 }
-            if t.precision < .day { r.day = high ? FHIRPathTemporal.daysIn(year: r.year, month: r.month) : 1 }
-            if t.precision < .hour { r.hour = high ? 23 : 0 }
-            if t.precision < .minute { r.minute = high ? 59 : 0 }
-            if t.precision < .second { r.second = high ? 59 : 0 }
-            if t.precision < .millisecond { r.millisecond = high ? 999 : 0 }
+            let p = t.kind != .date && t.precision == .hour ? FHIRPathTemporal.Precision.minute : t.precision
+            if p < .month { r.month = high ? 12 : 1 }
+            if p < .day { r.day = high ? FHIRPathTemporal.daysIn(year: r.year, month: r.month) : 1 }
+            if p < .hour { r.hour = high ? 23 : 0 }
+            if p < .minute { r.minute = high ? 59 : 0 }
+            if p < .second { r.second = high ? 59 : 0 }
+            if p < .millisecond { r.millisecond = high ? 999 : 0 }
             if t.kind == .dateTime, r.offsetMinutes == nil, target > .day { r.offsetMinutes = high ? -12 * 60 : 14 * 60 }
             r.precision = target
             return FHIRPathValue(r)

@@ -44,7 +44,12 @@ struct FHIRPathEvaluator {
             return [v]
         case .member(let name):
             var out: Collection = []
-            for item in focus { try children(of: item, named: name, into: &out) }
+            var unknownCount = 0
+            for item in focus where !children(of: item, named: name, into: &out) { unknownCount += 1 }
+            // Like a static check: an element that no item's type defines is an error (`name.given1`).
+            if unknownCount > 0, unknownCount == focus.count {
+                throw Self.error("\(focus[0].typeName) has no element '\(name)'")
+            }
             return out
         case .invoke(let base, let member):
             let input = try eval(base, focus, scope)
@@ -137,32 +142,34 @@ struct FHIRPathEvaluator {
     // MARK: - Navigation
 
     /// Appends the children called `name` of `item`: a member of an object (choice elements `value[x]` included),
-    /// `extension`/`id` of a primitive, or the item itself when `name` is its resource type.
-    func children(of item: FHIRPathValue, named name: String, into out: inout Collection) throws(FHIRError) {
-        guard case .element(let e) = item else { return }
+    /// `extension`/`id` of a primitive, or the item itself when `name` is its resource type. Returns false when
+    /// the item's type is known and has no such element.
+    @discardableResult
+    func children(of item: FHIRPathValue, named name: String, into out: inout Collection) -> Bool {
+        guard case .element(let e) = item else { return true }
         guard case .object(let o) = e.value else {
             if let ext = e.primitiveExtension, name == "extension" || name == "id" {
                 appendChildren(ext[name], nil, type: name == "id" ? "string" : "Extension",
                                structure: name == "id" ? nil : "Extension", into: &out)
             }
-            return
+            return true
         }
         if let first = name.utf8.first, first >= 65, first <= 90, e.structure == e.type, o["resourceType"] != nil {
             if model.isType(e.type, derivedFrom: name) { out.append(item) }
-            return
+            return true
         }
         guard let structure = e.structure else {
             if let v = o[name] { appendUntyped(v, into: &out) }
-            return
+            return true
         }
         let elements = model.elements(of: structure)
         if let def = elements[name], def.choiceBase == nil {
             guard let v = o[name] else {
                 if let ext = o["_" + name] { appendChildren(nil, ext, def, into: &out) }
-                return
+                return true
             }
             appendChildren(v, o["_" + name], def, into: &out)
-            return
+            return true
         }
         // A choice element: `value` matches `valueQuantity`, `valueString`, ...
         var found = false
@@ -177,14 +184,24 @@ struct FHIRPathEvaluator {
             if let v = o[name] {
                 appendUntyped(v, into: &out)
             } else if !elements.isEmpty, model.choiceTypes(of: structure + "." + name) == nil, name != "resourceType" {
-                throw Self.error("\(e.type) has no element '\(name)'")
+                return false
             }
         }
+        return true
     }
 
     private func appendChildren(_ value: JSON?, _ ext: JSON?, _ def: R4ElementDefinition, into out: inout Collection) {
         var type = def.type
-        if type == "System.String" { type = def.name == "url" ? "uri" : "string" }
+        if type == "System.String" {
+            if def.name == "url" {
+                type = "uri"
+            } else if def.name == "id", let dot = def.path.firstIndex(of: "."), def.path[dot...] == ".id",
+                      model.isType(String(def.path[..<dot]), derivedFrom: "Resource") {
+                type = "id"
+            } else {
+                type = "string"
+            }
+        }
         appendChildren(value, ext, type: type, structure: def.structure, into: &out)
     }
 

@@ -200,10 +200,10 @@ public struct FHIRPathTemporal: Sendable, Hashable, CustomStringConvertible {
     /// Compares per FHIRPath: nil when the values differ in precision and agree as far as both go.
     static func compare(_ a: FHIRPathTemporal, _ b: FHIRPathTemporal) -> Int? {
         var x = a, y = b
-        if (x.offsetMinutes != nil) != (y.offsetMinutes != nil), x.precision >= .hour || y.precision >= .hour {
-            // One has a time zone and the other not: assume UTC for the other.
-            if x.offsetMinutes == nil { x.offsetMinutes = 0 }
-            if y.offsetMinutes == nil { y.offsetMinutes = 0 }
+        if (x.offsetMinutes != nil) != (y.offsetMinutes != nil), x.precision >= .hour, y.precision >= .hour,
+           x.kind == .dateTime, y.kind == .dateTime {
+            // One has a time zone and the other not: the order is unknown.
+            return nil
         }
         x = x.normalized
         y = y.normalized
@@ -235,8 +235,8 @@ public struct FHIRPathTemporal: Sendable, Hashable, CustomStringConvertible {
             s = String(repeating: "0", count: max(0, 4 - String(year).count)) + String(year)
             if precision >= .month { s += "-" + p2(month) }
             if precision >= .day { s += "-" + p2(day) }
-            if kind == .dateTime { s += "T" }
             if kind == .date || precision <= .day { return s }
+            s += "T"
         }
         s += p2(hour)
         if precision >= .minute { s += ":" + p2(minute) }

@@ -87,7 +87,13 @@ struct OfficialSuiteCase {
     }
 
     static func matches(_ value: FHIRPathValue, _ expected: (type: String?, text: String)) -> Bool {
-        guard let type = expected.type else { return value.description == expected.text }
+        guard let type = expected.type else {
+            switch value {
+            case .date, .dateTime: return "@" + value.description == expected.text
+            case .time: return "@T" + value.description == expected.text
+            default: return value.description == expected.text
+            }
+        }
         let system = value.systemValue ?? value
         if case .element(let e) = value, e.primitiveValue != nil, e.type != type {
             // A FHIR primitive must carry the expected FHIR type.
