@@ -2,7 +2,6 @@ import AsyncHTTPClient
 import FHIRServer
 import Foundation
 import NIOCore
-import NIOHTTP1
 
 /// Posts Bundles to a running FHIR server's base URL with AsyncHTTPClient.
 struct RemoteSink: BundleSink {
@@ -20,7 +19,9 @@ struct RemoteSink: BundleSink {
               url.host != nil
         else { throw ImportError.transport("--server must be an http(s) URL such as http://127.0.0.1:8080/fhir") }
         self.baseURL = base
-        client = HTTPClient(eventLoopGroupProvider: .singleton)
+        var configuration = HTTPClient.Configuration()
+        configuration.timeout = .init(connect: .seconds(5))
+        client = HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
     }
 
     func submit(_ bundle: [UInt8]) async throws -> FHIRResponse {
