@@ -102,7 +102,8 @@ struct ImportCommand: AsyncParsableCommand {
         let verb = dryRun ? "Read" : "Imported"
         // Plain numbers (no separators), so that scripts can read the line.
         Terminal.writeOutput("\(verb) \(s.resources) resources from \(s.filesDone) of \(s.filesTotal) files in "
-            + "\(oneDecimal(s.seconds)) s (\(Int(s.resourcesPerSecond)) resources/s); \(s.failures) failed.\n")
+            + "\(oneDecimal(s.seconds)) s (\(Int(s.resourcesPerSecond)) resources/s); \(s.failures) failed"
+            + (fatal == nil ? ".\n" : "; stopped early.\n"))
         if let fatal {
             display.message("import stopped: \(fatal)")
             throw ExitCode(2)
