@@ -16,18 +16,25 @@ public struct FHIRPathElement: Sendable, Hashable {
     public let type: String
     /// Where the children are described in the model (a type name or a backbone path); nil for primitives.
     let structure: String?
+    /// Whether this is a resource (so that its type name can start a path: `Patient.name`).
+    let isResource: Bool
 
     init(value: JSON, primitiveExtension: JSON? = nil, type: String, structure: String?) {
         self.value = value
         self.primitiveExtension = primitiveExtension
         self.type = type
         self.structure = structure
+        self.isResource = false
     }
 
     /// A resource (its type read from `resourceType`).
     init?(resource: JSON) {
         guard let type = resource["resourceType"]?.stringValue else { return nil }
-        self.init(value: resource, type: type, structure: type)
+        self.value = resource
+        self.primitiveExtension = nil
+        self.type = type
+        self.structure = type
+        self.isResource = true
     }
 
     /// An element whose type is not in the model, typed from its JSON form.

@@ -334,7 +334,7 @@ extension FHIRPathEvaluator {
             }
             // `as`/`ofType` do not treat a FHIR primitive as its parent primitive (`code` is not a `string` there).
             if exact, e.structure == nil, e.type != type.name, e.type != "Element" { return false }
-            return model.isType(e.type, derivedFrom: type.name)
+            return Self.model.isType(e.type, derivedFrom: type.name)
         }
         guard ns != "FHIR" else { return false }
         if ns == nil, !Self.systemTypes.contains(type.name), !isKnownFHIRType(type.name) {
@@ -344,7 +344,7 @@ extension FHIRPathEvaluator {
     }
 
     func isKnownFHIRType(_ name: String) -> Bool {
-        model.parentType(of: name) != nil || ["Element", "Resource", "Base", "BackboneElement"].contains(name)
+        Self.model.parentType(of: name) != nil || ["Element", "Resource", "Base", "BackboneElement"].contains(name)
     }
 
     func typeFunction(_ f: FHIRPathFunction, _ type: FHIRPathTypeSpecifier, _ focus: Collection) throws(FHIRError) -> Collection {

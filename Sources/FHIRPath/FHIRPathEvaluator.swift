@@ -19,7 +19,8 @@ struct FHIRPathEvaluator {
     let context: FHIRPathValue
     let rootResource: JSON?
     let environment: [String: Collection]
-    let model = R4.model
+    /// The R4 type model, shared (not copied per evaluation).
+    static let model = R4.model
 
     init(context: FHIRPathValue, rootResource: JSON?, environment: [String: Collection]) {
         self.context = context
@@ -154,21 +155,23 @@ struct FHIRPathEvaluator {
             }
             return true
         }
-        if let first = name.utf8.first, first >= 65, first <= 90, e.structure == e.type, o["resourceType"] != nil {
-            if model.isType(e.type, derivedFrom: name) { out.append(item) }
+        if let first = name.utf8.first, first >= 65, first <= 90, e.isResource {
+            if Self.model.isType(e.type, derivedFrom: name) { out.append(item) }
             return true
         }
         guard let structure = e.structure else {
             if let v = o[name] { appendUntyped(v, into: &out) }
             return true
         }
-        let elements = model.elements(of: structure)
+        let elements = Self.model.elements(of: structure)
         if let def = elements[name], def.choiceBase == nil {
+            // Only primitives have a `_name` sibling.
+            let primitive = def.structure == nil && def.type != "Resource"
             guard let v = o[name] else {
-                if let ext = o["_" + name] { appendChildren(nil, ext, def, into: &out) }
+                if primitive, let ext = o["_" + name] { appendChildren(nil, ext, def, into: &out) }
                 return true
             }
-            appendChildren(v, o["_" + name], def, into: &out)
+            appendChildren(v, primitive ? o["_" + name] : nil, def, into: &out)
             return true
         }
         // A choice element: `value` matches `valueQuantity`, `valueString`, ...
@@ -183,7 +186,7 @@ struct FHIRPathEvaluator {
         if !found, elements[name] == nil {
             if let v = o[name] {
                 appendUntyped(v, into: &out)
-            } else if !elements.isEmpty, model.choiceTypes(of: structure + "." + name) == nil, name != "resourceType" {
+            } else if !elements.isEmpty, Self.model.choiceTypes(of: structure + "." + name) == nil, name != "resourceType" {
                 return false
             }
         }
@@ -196,7 +199,7 @@ struct FHIRPathEvaluator {
             if def.name == "url" {
                 type = "uri"
             } else if def.name == "id", let dot = def.path.firstIndex(of: "."), def.path[dot...] == ".id",
-                      model.isType(String(def.path[..<dot]), derivedFrom: "Resource") {
+                      Self.model.isType(String(def.path[..<dot]), derivedFrom: "Resource") {
                 type = "id"
             } else {
                 type = "string"
@@ -250,7 +253,7 @@ struct FHIRPathEvaluator {
             }
             return
         }
-        let elements = e.structure.map(model.elements(of:)) ?? [:]
+        let elements = e.structure.map { Self.model.elements(of: $0) } ?? [:]
         for m in o where m.key != "resourceType" {
             if m.key.hasPrefix("_") {
                 let base = String(m.key.dropFirst())
