@@ -13,6 +13,10 @@ extension SQLiteStore {
         public var cacheSizeKiB: Int = 16 << 10
         /// The number of reader connections that serve concurrent reads.
         public var maximumReaderCount: Int = 4
+        /// How long after a commit the write-ahead log is checkpointed by a background connection (commits in
+        /// between share the checkpoint); `nil` leaves checkpoints to the writer (SQLite's automatic checkpoint
+        /// every 1000 pages), which then makes some commits wait for one.
+        public var checkpointDelay: Duration? = .milliseconds(100)
         /// The most write bodies group-committed in one SQLite transaction.
         public var maximumBatchSize: Int = 256
 

@@ -8,7 +8,8 @@ import Synchronization
 ///
 /// **Durability (fsync policy).** The writer runs with `synchronous=FULL`: every COMMIT fsyncs the write-ahead
 /// log before ``write(_:)`` returns, so an acknowledged write survives a crash or a power loss. Checkpoints
-/// (automatic, after about 1000 WAL pages, on the writer) fsync the database file before the log is reused.
+/// fsync the database file before the log is reused; they run on a background connection shortly after commits
+/// (see ``Configuration/checkpointDelay``), with SQLite's automatic checkpoint on the writer as a safety net.
 /// On Apple platforms `fullfsync` is on, so the flush reaches stable storage (`F_FULLFSYNC`).
 ///
 /// **Group commit.** Concurrent ``write(_:)`` calls are queued; one drain at a time runs as many waiting bodies
@@ -30,6 +31,7 @@ public final class SQLiteStore: FHIRStore {
     private let pool: DatabasePool
     private let queue: GroupCommitQueue<any GroupCommitJob>
     private let isClosed = Mutex(false)
+    private let checkpointer: BackgroundCheckpointer?
 
     /// Opens the database at `path`, creating the file and its folders if needed, and migrates the schema.
     ///
@@ -63,6 +65,7 @@ public final class SQLiteStore: FHIRStore {
                 PRAGMA synchronous = FULL;
                 PRAGMA fullfsync = ON;
                 PRAGMA checkpoint_fullfsync = ON;
+                PRAGMA wal_autocheckpoint = \(configuration.checkpointDelay == nil ? 1000 : 10000);
                 """)
             let synchronous = try Int.fetchOne(db, sql: "PRAGMA synchronous")
             guard synchronous == 2 else {
@@ -72,11 +75,16 @@ public final class SQLiteStore: FHIRStore {
         }
         try SQLiteSchema.migrator().migrate(pool)
 
+        let checkpointer = try configuration.checkpointDelay.map { delay in
+            try BackgroundCheckpointer(path: path, busyTimeout: configuration.busyTimeout.seconds, delay: delay)
+        }
         let committer = SQLiteBatchCommitter(pool: pool)
         self.path = path
         self.pool = pool
+        self.checkpointer = checkpointer
         self.queue = GroupCommitQueue(maximumBatchSize: configuration.maximumBatchSize) { jobs in
             await committer.commit(jobs)
+            checkpointer?.commitDidHappen()
         }
     }
 
@@ -118,6 +126,7 @@ public final class SQLiteStore: FHIRStore {
         }
         guard !wasClosed else { return }
         await queue.close()
+        try await checkpointer?.close()
         // DatabasePool.close() blocks until running reads end: keep that off the cooperative threads.
         let pool = self.pool
         try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in

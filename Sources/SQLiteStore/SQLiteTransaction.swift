@@ -33,7 +33,7 @@ final class SQLiteTransaction: StoreTransaction {
         return try SQLiteQueries.search(db, query)
     }
 
-    /// Checks the version, then in one savepoint: appends the version row, points the lookup row at it and
+    /// Checks the version, then appends the version row, points the lookup row at it and
     /// replaces the resource's token entries (removing them for a deletion).
     func put(_ version: NewVersion) throws {
         try checkOpen()
@@ -46,28 +46,29 @@ final class SQLiteTransaction: StoreTransaction {
                 type: version.type, id: version.id, expected: currentVersion + 1, found: version.version)
         }
         let isDeletion = version.method == .delete
-        try db.withSavepoint(.put) {
-            // Empty content binds as NULL; `coalesce` stores the empty blob a deletion has.
-            try db.cachedStatement(sql: """
-                INSERT INTO resource_version (patient_key, type, id, version, seq, last_updated, method, content)
-                VALUES (?, ?, ?, ?, ?, ?, ?, coalesce(?, x''))
-                """).execute(arguments: [
-                    version.patientKey, version.type, version.id, version.version, batch.nextSequenceNumber(),
-                    timestampMicroseconds, version.method.rawValue, Data(version.content),
-                ])
-            try db.cachedStatement(sql: """
-                INSERT INTO resource (type, id, patient_key, version, deleted) VALUES (?, ?, ?, ?, ?)
-                ON CONFLICT (type, id) DO UPDATE
-                SET patient_key = excluded.patient_key, version = excluded.version, deleted = excluded.deleted
-                """).execute(arguments: [version.type, version.id, version.patientKey, version.version, isDeletion])
-            if let current, !(current[2] as Bool) {
-                let previousKey: String = current[0]
-                try db.cachedStatement(sql: "DELETE FROM token_index WHERE patient_key = ? AND type = ? AND id = ?")
-                    .execute(arguments: [previousKey, version.type, version.id])
-            }
-            if !isDeletion {
-                try insertTokens(of: version)
-            }
+        // No savepoint per put: the body already runs in its own savepoint, and a put that throws fails the body
+        // (FHIRStore contract), which rolls all of it back. A savepoint per put made large transactions quadratic:
+        // releasing one walks the in-memory sub-journal, which holds every page the body has touched so far.
+        // Empty content binds as NULL; `coalesce` stores the empty blob a deletion has.
+        try db.cachedStatement(sql: """
+            INSERT INTO resource_version (patient_key, type, id, version, seq, last_updated, method, content)
+            VALUES (?, ?, ?, ?, ?, ?, ?, coalesce(?, x''))
+            """).execute(arguments: [
+                version.patientKey, version.type, version.id, version.version, batch.nextSequenceNumber(),
+                timestampMicroseconds, version.method.rawValue, Data(version.content),
+            ])
+        try db.cachedStatement(sql: """
+            INSERT INTO resource (type, id, patient_key, version, deleted) VALUES (?, ?, ?, ?, ?)
+            ON CONFLICT (type, id) DO UPDATE
+            SET patient_key = excluded.patient_key, version = excluded.version, deleted = excluded.deleted
+            """).execute(arguments: [version.type, version.id, version.patientKey, version.version, isDeletion])
+        if let current, !(current[2] as Bool) {
+            let previousKey: String = current[0]
+            try db.cachedStatement(sql: "DELETE FROM token_index WHERE patient_key = ? AND type = ? AND id = ?")
+                .execute(arguments: [previousKey, version.type, version.id])
+        }
+        if !isDeletion {
+            try insertTokens(of: version)
         }
     }
 
