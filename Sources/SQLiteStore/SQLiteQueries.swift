@@ -146,7 +146,8 @@ enum SQLiteQueries {
         let total = try Int.fetchOne(
             countStatement, arguments: StatementArguments(scopeArguments + [lower, upper])) ?? 0
 
-        let count = max(query.count, 0)
+        // Clamped so that asking for one row more than the page cannot overflow.
+        let count = min(max(query.count, 0), Int(Int32.max))
         var pageUpper = upper
         if let cursor = query.cursor {
             pageUpper = min(upper, cursor == .min ? .min : cursor - 1)

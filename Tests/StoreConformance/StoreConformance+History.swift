@@ -48,6 +48,7 @@ extension StoreConformance {
         let totalOnly = try await store.history(HistoryQuery(scope: .system, count: 0))
         #expect(totalOnly.entries.isEmpty)
         #expect(totalOnly.total == 8)
+        #expect(try await store.history(HistoryQuery(scope: .system, count: .max)).entries.count == 8)
 
         let unknown = try await store.history(HistoryQuery(scope: .instance(type: "Patient", id: "zz"), count: 10))
         #expect(unknown == HistoryPage(entries: [], total: 0, nextCursor: nil))
