@@ -74,3 +74,25 @@ import Testing
         #expect(counts == Array(repeating: 1, count: 8))
     }
 }
+
+/// Every expression of the standard R4 search parameters compiles and evaluates on a minimal resource of its base.
+@Suite struct SearchParameterExpressionTests {
+    @Test func everyStandardSearchParameterExpressionCompilesAndRuns() throws {
+        var failures: [String] = []
+        var count = 0
+        for type in R4.resourceTypes.sorted() {
+            for parameter in R4.searchParameters.parameters(for: type) {
+                guard let text = parameter.expression(for: type) else { continue }
+                count += 1
+                do {
+                    let expression = try FHIRPathExpression(text)
+                    _ = try expression.evaluate(.object(["resourceType": .string(type), "id": "x"]))
+                } catch {
+                    failures.append("\(type).\(parameter.code): \(text): \(error)")
+                }
+            }
+        }
+        #expect(count > 1000)
+        #expect(failures.isEmpty, "\(failures.count) failed: \(failures.prefix(20).joined(separator: "\n"))")
+    }
+}
