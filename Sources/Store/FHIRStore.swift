@@ -34,7 +34,9 @@ public protocol StoreTransaction {
     /// The current, non-deleted resources matching `query`, as seen inside this transaction.
     func search(_ query: SearchQuery) throws -> [StoredResource]
     /// Writes a new version. The store checks that `version` is exactly one more than the current version
-    /// (or 1 for a new resource) and throws ``StoreError/versionConflict`` otherwise.
+    /// (or 1 for a new resource) and throws ``StoreError/versionConflict`` otherwise (having written nothing).
+    /// A `put` that throws for any other reason may have written part of the version: the body must then fail
+    /// (rethrow), which rolls the whole body back.
     func put(_ version: NewVersion) throws
 }
 

@@ -29,6 +29,17 @@ struct CRUDTests {
         #expect(r.json["birthDate"]?.stringValue == "1980-02-29")
     }
 
+    @Test func serverIdsAreDistinctVersion4UUIDs() async throws {
+        let t = try TestService.make(); defer { Task { await t.close() } }
+        var ids = Set<String>()
+        for _ in 0..<20 {
+            let id = try #require(await t.send(.post, "Patient", body: patient).json["id"]?.stringValue)
+            #expect(id.wholeMatch(of: /[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}/) != nil, "\(id)")
+            ids.insert(id)
+        }
+        #expect(ids.count == 20)
+    }
+
     @Test func createIgnoresClientIdInBody() async throws {
         let t = try TestService.make(); defer { Task { await t.close() } }
         let r = await t.send(.post, "Patient", body: #"{"resourceType":"Patient","id":"mine"}"#)

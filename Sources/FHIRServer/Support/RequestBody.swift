@@ -47,6 +47,24 @@ extension FHIRService {
         return object
     }
 
-    /// A new server-assigned id.
-    static func newID() -> String { UUID().uuidString.lowercased() }
+    /// A new server-assigned id: a random (version 4) UUID in lower case. Built from the system random generator
+    /// (`getrandom`), because Foundation's `UUID()` opens `/dev/urandom` on every call on Linux.
+    static func newID() -> String {
+        var generator = SystemRandomNumberGenerator()
+        let high = (generator.next() as UInt64) & 0xFFFF_FFFF_FFFF_0FFF | 0x0000_0000_0000_4000
+        let low = (generator.next() as UInt64) & 0x3FFF_FFFF_FFFF_FFFF | 0x8000_0000_0000_0000
+        let digits: [UInt8] = Array("0123456789abcdef".utf8)
+        return String(unsafeUninitializedCapacity: 36) { buffer in
+            var i = 0
+            func put(_ value: UInt64, _ nibbles: Int) {
+                for shift in stride(from: (nibbles - 1) * 4, through: 0, by: -4) {
+                    buffer[i] = digits[Int((value >> UInt64(shift)) & 0xF)]; i += 1
+                }
+            }
+            func dash() { buffer[i] = UInt8(ascii: "-"); i += 1 }
+            put(high >> 32, 8); dash(); put(high >> 16, 4); dash(); put(high, 4); dash()
+            put(low >> 48, 4); dash(); put(low, 12)
+            return i
+        }
+    }
 }
