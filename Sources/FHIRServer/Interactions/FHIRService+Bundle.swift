@@ -54,7 +54,8 @@ extension FHIRService {
     }
 
     /// The interaction an entry describes, as a request of its own (for batch entries and transaction reads).
-    private func subrequest(_ raw: JSON, index i: Int, parent: FHIRRequest) throws -> FHIRRequest {
+    /// `withBody: false` skips serialising the entry's resource (transactions use the parsed resource directly).
+    private func subrequest(_ raw: JSON, index i: Int, parent: FHIRRequest, withBody: Bool = true) throws -> FHIRRequest {
         let at = "Bundle.entry[\(i)]"
         guard case .object(let entry) = raw, case .object(let req)? = entry["request"] else {
             throw FHIRError(.invalid, "Each entry needs a request with method and url", issueType: "required", expression: ["\(at).request"])
@@ -73,7 +74,7 @@ extension FHIRService {
         if let v = req["ifNoneMatch"]?.stringValue { headers["if-none-match"] = v }
         if let v = req["ifModifiedSince"]?.stringValue { headers["if-modified-since"] = v }
         var body: [UInt8] = []
-        if let resource = entry["resource"] {
+        if let resource = entry["resource"], withBody || method == .patch {
             if method == .patch, let patch = try binaryPatch(resource, at: at) {
                 body = patch
                 headers["content-type"] = "application/json-patch+json"
@@ -135,7 +136,7 @@ extension FHIRService {
 
     private func plan(_ raw: JSON, index i: Int, request: FHIRRequest) throws -> Planned {
         let at = "Bundle.entry[\(i)]"
-        let sub = try subrequest(raw, index: i, parent: request)
+        let sub = try subrequest(raw, index: i, parent: request, withBody: false)
         let fullUrl = raw["fullUrl"]?.stringValue
         let p = sub.path
         func parsedResource(_ type: String) throws -> JSONObject {
