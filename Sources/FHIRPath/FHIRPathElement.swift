@@ -65,15 +65,15 @@ public struct FHIRPathElement: Sendable, Hashable {
         case .bool(let b): return .boolean(b)
         case .number(let n):
             if type == "decimal" || n.contains(where: { ".eE".contains($0) }) {
-                return Decimal(string: n).map(FHIRPathValue.decimal)
+                return FHIRPathDecimal(n).map(FHIRPathValue.decimal)
             }
-            return Int(n).map(FHIRPathValue.integer) ?? Decimal(string: n).map(FHIRPathValue.decimal)
+            return Int(n).map(FHIRPathValue.integer) ?? FHIRPathDecimal(n).map(FHIRPathValue.decimal)
         case .string(let s):
             switch type {
             case "date": return FHIRPathTemporal(s, kind: .date).map(FHIRPathValue.date) ?? .string(s)
             case "dateTime", "instant": return FHIRPathTemporal(s, kind: .dateTime).map(FHIRPathValue.dateTime) ?? .string(s)
             case "time": return FHIRPathTemporal(s, kind: .time).map(FHIRPathValue.time) ?? .string(s)
-            case "decimal": return Decimal(string: s).map(FHIRPathValue.decimal) ?? .string(s)
+            case "decimal": return FHIRPathDecimal(s).map(FHIRPathValue.decimal) ?? .string(s)
             case "integer", "positiveInt", "unsignedInt": return Int(s).map(FHIRPathValue.integer) ?? .string(s)
             default: return .string(s)
             }

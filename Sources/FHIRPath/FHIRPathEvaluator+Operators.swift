@@ -124,9 +124,9 @@ extension FHIRPathEvaluator {
         case (.boolean(let p), .boolean(let q)): return p == q
         case (.string(let p), .string(let q)): return p == q
         case (.integer(let p), .integer(let q)): return p == q
-        case (.integer(let p), .decimal(let q)): return Decimal(p) == q
-        case (.decimal(let p), .integer(let q)): return p == Decimal(q)
-        case (.decimal(let p), .decimal(let q)): return p == q
+        case (.integer(let p), .decimal(let q)): return Decimal(p) == q.value
+        case (.decimal(let p), .integer(let q)): return p.value == Decimal(q)
+        case (.decimal(let p), .decimal(let q)): return p.value == q.value
         case (.date(let p), .date(let q)), (.dateTime(let p), .dateTime(let q)), (.time(let p), .time(let q)),
              (.date(let p), .dateTime(let q)), (.dateTime(let p), .date(let q)):
             return FHIRPathTemporal.compare(p, q).map { $0 == 0 }
@@ -156,7 +156,7 @@ extension FHIRPathEvaluator {
         case (.string(let p), .string(let q)): return normalizedForEquivalence(p) == normalizedForEquivalence(q)
         case (.integer, .decimal), (.decimal, .integer), (.decimal, .decimal):
             guard let p = decimalValue(a), let q = decimalValue(b) else { return false }
-            let scale = min(scaleOf(p), scaleOf(q))
+            let scale = min(decimalScale(a), decimalScale(b))
             return rounded(p, scale: scale) == rounded(q, scale: scale)
         case (.date(let p), .date(let q)), (.dateTime(let p), .dateTime(let q)), (.time(let p), .time(let q)),
              (.date(let p), .dateTime(let q)), (.dateTime(let p), .date(let q)):
@@ -207,9 +207,15 @@ extension FHIRPathEvaluator {
     static func decimalValue(_ v: FHIRPathValue) -> Decimal? {
         switch v {
         case .integer(let i): Decimal(i)
-        case .decimal(let d): d
+        case .decimal(let d): d.value
         default: nil
         }
+    }
+
+    /// Digits after the point of a number as written (0 for integers).
+    static func decimalScale(_ v: FHIRPathValue) -> Int {
+        if case .decimal(let d) = v { return d.scale }
+        return 0
     }
 
     /// Digits after the decimal point of a decimal as written.
@@ -268,18 +274,22 @@ extension FHIRPathEvaluator {
         guard let p = decimalValue(a), let q = decimalValue(b) else {
             throw error("cannot apply \(op.rawValue) to \(a.typeName) and \(b.typeName)")
         }
+        let sa = decimalScale(a), sb = decimalScale(b)
         switch op {
-        case .plus: return .decimal(p + q)
-        case .minus: return .decimal(p - q)
-        case .multiply: return .decimal(p * q)
-        case .divide: return q == 0 ? nil : .decimal(p / q)
+        case .plus: return .decimal(FHIRPathDecimal(p + q, scale: max(sa, sb)))
+        case .minus: return .decimal(FHIRPathDecimal(p - q, scale: max(sa, sb)))
+        case .multiply: return .decimal(FHIRPathDecimal(p * q, scale: max(sa + sb, scaleOf(p * q))))
+        case .divide: return q == 0 ? nil : .decimal(FHIRPathDecimal(p / q))
+        default: break
+        }
+        switch op {
         case .div:
             if q == 0 { return nil }
             return .integer(DecimalMath.truncatedInt(p / q))
         case .mod:
             if q == 0 { return nil }
             let t = Decimal(DecimalMath.truncatedInt(p / q))
-            return .decimal(p - t * q)
+            return .decimal(FHIRPathDecimal(p - t * q, scale: max(sa, sb)))
         default:
             throw error("cannot apply \(op.rawValue) to numbers")
         }

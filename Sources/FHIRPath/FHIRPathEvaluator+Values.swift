@@ -46,7 +46,7 @@ extension FHIRPathEvaluator {
         case .abs:
             switch v {
             case .integer(let i): return [.integer(Swift.abs(i))]
-            case .decimal(let d): return [.decimal(Swift.abs(d))]
+            case .decimal(let d): return [.decimal(FHIRPathDecimal(Swift.abs(d.value), scale: d.scale))]
             case .quantity(var q): q.value = Swift.abs(q.value); return [.quantity(q)]
             default: throw Self.error("abs() needs a number")
             }
@@ -63,7 +63,7 @@ extension FHIRPathEvaluator {
             let d = try number(v, f)
             let digits = args.isEmpty ? 0 : (try integer(try argument(args, 0, scope), "round") ?? 0)
             guard digits >= 0 else { throw Self.error("round() needs a non-negative precision") }
-            return [.decimal(Self.rounded(d, scale: digits))]
+            return [.decimal(FHIRPathDecimal(Self.rounded(d, scale: digits), scale: digits))]
         case .exp, .ln, .sqrt:
             let x = Self.double(try number(v, f))
             let r: Double = switch f {
@@ -71,12 +71,12 @@ extension FHIRPathEvaluator {
             case .ln: log(x)
             default: x.squareRoot()
             }
-            return Self.decimal(r).map { [.decimal($0)] } ?? []
+            return Self.decimal(r).map { [.decimal(FHIRPathDecimal($0))] } ?? []
         case .log:
             let base = try argument(args, 0, scope)
             guard let b = try singleton(base, "log")?.systemValue, let bd = Self.decimalValue(b) else { return [] }
             let r = log(Self.double(try number(v, f))) / log(Self.double(bd))
-            return Self.decimal(r).map { [.decimal($0)] } ?? []
+            return Self.decimal(r).map { [.decimal(FHIRPathDecimal($0))] } ?? []
         case .power:
             let e = try argument(args, 0, scope)
             guard let ev = try singleton(e, "power")?.systemValue else { return [] }
@@ -91,7 +91,7 @@ extension FHIRPathEvaluator {
             }
             guard let ed = Self.decimalValue(ev) else { throw Self.error("power() needs a number") }
             let r = pow(Self.double(try number(v, f)), Self.double(ed))
-            return Self.decimal(r).map { [.decimal($0)] } ?? []
+            return Self.decimal(r).map { [.decimal(FHIRPathDecimal($0))] } ?? []
 
         // MARK: Boundaries
         case .lowBoundary, .highBoundary:
@@ -99,7 +99,7 @@ extension FHIRPathEvaluator {
             return try boundary(v, high: f == .highBoundary, precision: precision).map { [$0] } ?? []
         case .precision:
             switch v {
-            case .decimal(let d): return [.integer(Self.scaleOf(d))]
+            case .decimal(let d): return [.integer(d.scale)]
             case .integer: return [.integer(0)]
             case .date(let t), .dateTime(let t), .time(let t): return [.integer(t.description.filter(\.isNumber).count)]
             default: return []
@@ -132,7 +132,7 @@ extension FHIRPathEvaluator {
         switch v {
         case .boolean(let b): return b
         case .integer(let i): return i == 1 ? true : (i == 0 ? false : nil)
-        case .decimal(let d): return d == 1 ? true : (d == 0 ? false : nil)
+        case .decimal(let d): return d.value == 1 ? true : (d.value == 0 ? false : nil)
         case .string(let s):
             switch s.lowercased() {
             case "true", "t", "yes", "y", "1", "1.0": return true
@@ -156,12 +156,12 @@ extension FHIRPathEvaluator {
         }
     }
 
-    static func toDecimal(_ v: FHIRPathValue) -> Decimal? {
+    static func toDecimal(_ v: FHIRPathValue) -> FHIRPathDecimal? {
         switch v {
-        case .integer(let i): return Decimal(i)
+        case .integer(let i): return FHIRPathDecimal(Decimal(i), scale: 0)
         case .decimal(let d): return d
-        case .boolean(let b): return b ? 1 : 0
-        case .string(let s): return isDecimalText(s) ? Decimal(string: s.hasPrefix("+") ? String(s.dropFirst()) : s) : nil
+        case .boolean(let b): return FHIRPathDecimal(b ? 1 : 0, scale: 1)
+        case .string(let s): return isDecimalText(s) ? FHIRPathDecimal(s.hasPrefix("+") ? String(s.dropFirst()) : s) : nil
         default: return nil
         }
     }
@@ -210,7 +210,7 @@ extension FHIRPathEvaluator {
     static func toQuantity(_ v: FHIRPathValue) -> FHIRPathQuantity? {
         switch v {
         case .integer(let i): return FHIRPathQuantity(value: Decimal(i), unit: "1")
-        case .decimal(let d): return FHIRPathQuantity(value: d, unit: "1")
+        case .decimal(let d): return FHIRPathQuantity(value: d.value, unit: "1")
         case .boolean(let b): return FHIRPathQuantity(value: b ? 1 : 0, unit: "1")
         case .quantity(let q): return q
         case .string(let s):
@@ -234,16 +234,16 @@ extension FHIRPathEvaluator {
         switch v {
         case .integer, .decimal:
             let d = Self.decimalValue(v)!
-            let scale: Int = if case .integer = v { 0 } else { Self.scaleOf(d) }
+            let scale = Self.decimalScale(v)
             let target = precision ?? 8
             guard target >= 0, target <= 28 else { return nil }
             var half = Decimal(5)
             for _ in 0...scale { half /= 10 }
             let bound = high ? (d < 0 ? d + half : d + half) : d - half
             if target < scale + 1 {
-                return .decimal(DecimalMath.round(bound, scale: target, high ? .ceiling : .floor))
+                return .decimal(FHIRPathDecimal(DecimalMath.round(bound, scale: target, high ? .ceiling : .floor), scale: target))
             }
-            return .decimal(bound)
+            return .decimal(FHIRPathDecimal(bound, scale: target))
         case .date(let t), .dateTime(let t), .time(let t):
             var r = t
             let target: FHIRPathTemporal.Precision

@@ -77,7 +77,7 @@ struct FHIRPathEvaluator {
             guard let v = try singleton(value, "unary minus") else { return [] }
             switch v.systemValue {
             case .integer(let i): return [.integer(-i)]
-            case .decimal(let d): return [.decimal(-d)]
+            case .decimal(let d): return [.decimal(FHIRPathDecimal(-d.value, scale: d.scale))]
             case .quantity(var q): q.value = -q.value; return [.quantity(q)]
             default: throw Self.error("unary minus needs a number or a quantity")
             }

@@ -92,7 +92,7 @@ struct FHIRPathParser {
                 // Fold negative literals so that `-1` is an Integer literal.
                 switch operand {
                 case .literal(.integer(let i)): return .literal(.integer(-i))
-                case .literal(.decimal(let d)): return .literal(.decimal(-d))
+                case .literal(.decimal(let d)): return .literal(.decimal(FHIRPathDecimal(-d.value, scale: d.scale)))
                 case .literal(.quantity(var q)): q.value = -q.value; return .literal(.quantity(q))
                 default: return .negate(operand)
                 }
@@ -187,7 +187,7 @@ struct FHIRPathParser {
                 advance()
                 let value: Decimal = switch number {
                 case .integer(let i): Decimal(i)
-                case .decimal(let d): d
+                case .decimal(let d): d.value
                 default: 0
                 }
                 return .literal(.quantity(FHIRPathQuantity(value: value, unit: unit)))
@@ -232,7 +232,7 @@ struct FHIRPathParser {
         if !text.contains("."), let i = Int(text), i <= Int(Int32.max) {
             return .integer(i)
         }
-        guard let d = Decimal(string: text) else { throw FHIRError(.invalid, "FHIRPath: bad number \(text)") }
+        guard let d = FHIRPathDecimal(text) else { throw FHIRError(.invalid, "FHIRPath: bad number \(text)") }
         return .decimal(d)
     }
 }

@@ -9,7 +9,7 @@ import FHIRCore
 public enum FHIRPathValue: Sendable, Hashable, CustomStringConvertible {
     case boolean(Bool)
     case integer(Int)
-    case decimal(Decimal)
+    case decimal(FHIRPathDecimal)
     case string(String)
     case date(FHIRPathTemporal)
     case dateTime(FHIRPathTemporal)

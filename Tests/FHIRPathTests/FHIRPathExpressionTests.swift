@@ -31,7 +31,7 @@ import Testing
         let values = try eval("Observation.value")
         #expect(values.count == 1)
         #expect(values.first?.typeName == "Quantity")
-        #expect(try eval("(Observation.value as Quantity).value").first?.systemValue == .decimal(72.5))
+        #expect(try eval("(Observation.value as Quantity).value").first?.systemValue?.description == "72.50")
         #expect(try eval("Observation.value.ofType(string)").isEmpty)
         #expect(try eval("Observation.effective is dateTime") == [.boolean(true)])
     }

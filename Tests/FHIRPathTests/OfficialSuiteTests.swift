@@ -103,7 +103,7 @@ struct OfficialSuiteCase {
         case ("boolean", .boolean(let b)): return String(b) == expected.text
         case ("integer", .integer(let i)): return String(i) == expected.text
         case ("decimal", .decimal(let d)):
-            return Decimal(string: expected.text) == d
+            return Decimal(string: expected.text) == d.value
         case ("decimal", .integer(let i)):
             return Decimal(string: expected.text) == Decimal(i)
         case ("date", .date(let t)), ("dateTime", .dateTime(let t)):
