@@ -7,6 +7,7 @@ import Foundation
 /// A FHIRPath Decimal: its value and the number of digits written after the decimal point (`1.50` has scale 2),
 /// which Foundation's `Decimal` does not keep. The scale drives output, `precision()`, `~` and the boundaries.
 public struct FHIRPathDecimal: Sendable, Hashable, CustomStringConvertible {
+    /// The numeric value.
     public var value: Decimal
     /// Digits after the decimal point.
     public var scale: Int

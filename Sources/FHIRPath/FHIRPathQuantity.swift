@@ -6,10 +6,12 @@ import Foundation
 
 /// A FHIRPath Quantity: a decimal value with a UCUM unit or a calendar duration keyword (`year`, `days`).
 public struct FHIRPathQuantity: Sendable, Hashable, CustomStringConvertible {
+    /// The numeric value.
     public var value: Decimal
     /// The UCUM code (`mg`, `'1'`), or a calendar keyword in singular form (`year`, `day`).
     public var unit: String
 
+    /// A quantity; calendar keywords are stored in singular form (`days` -> `day`).
     public init(value: Decimal, unit: String) {
         self.value = value
         self.unit = Self.calendarSingular[unit] ?? unit

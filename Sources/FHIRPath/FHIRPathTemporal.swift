@@ -9,8 +9,11 @@ public struct FHIRPathTemporal: Sendable, Hashable, CustomStringConvertible {
         public static func < (a: Precision, b: Precision) -> Bool { a.rawValue < b.rawValue }
     }
 
+    /// Date, DateTime or Time.
     public var kind: Kind
+    /// The finest component given.
     public var precision: Precision
+    /// The components; those finer than ``precision`` are 0 (or 1 for month and day).
     public var year = 0
     public var month = 1
     public var day = 1

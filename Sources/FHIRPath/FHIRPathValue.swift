@@ -7,13 +7,21 @@ import FHIRCore
 
 /// One item of a FHIRPath collection: a System value or an element of a FHIR resource with its FHIR type.
 public enum FHIRPathValue: Sendable, Hashable, CustomStringConvertible {
+    /// System.Boolean.
     case boolean(Bool)
+    /// System.Integer.
     case integer(Int)
+    /// System.Decimal, with its written scale.
     case decimal(FHIRPathDecimal)
+    /// System.String.
     case string(String)
+    /// System.Date (partial precision).
     case date(FHIRPathTemporal)
+    /// System.DateTime (partial precision, optional time zone).
     case dateTime(FHIRPathTemporal)
+    /// System.Time.
     case time(FHIRPathTemporal)
+    /// System.Quantity.
     case quantity(FHIRPathQuantity)
     /// A node of the resource tree (a resource, a datatype, a backbone element or a FHIR primitive).
     case element(FHIRPathElement)
