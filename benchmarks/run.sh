@@ -16,10 +16,12 @@ cleanup() { for p in "${PIDS[@]:-}"; do kill "$p" 2>/dev/null || true; done; rm 
 trap cleanup EXIT
 
 command -v wrk >/dev/null || { echo "wrk is needed: apt-get install -y wrk" >&2; exit 1; }
-swift build -c release --product dossier >&2
-swift build -c release --product BenchCeiling >&2
-BIN=$(swift build -c release --show-bin-path)
+SCRATCH=${SCRATCH:-.build}   # e.g. SCRATCH=.build-release to keep release objects apart from debug ones
+swift build -c release --scratch-path "$SCRATCH" --product dossier >&2
+swift build -c release --scratch-path "$SCRATCH" --product BenchCeiling >&2
+BIN=$(swift build -c release --scratch-path "$SCRATCH" --show-bin-path)
 
+echo "# load average before: $(cut -d' ' -f1-3 /proc/loadavg)"
 echo "# machine: $(nproc) cores, $(free -g | awk '/Mem:/{print $2}') GiB, $(uname -srm), $(date -u +%Y-%m-%dT%H:%MZ)"
 
 wait_http() { for _ in $(seq 1 200); do curl -fsS "$1" >/dev/null 2>&1 && return 0; sleep 0.1; done; echo "no answer from $1" >&2; return 1; }
@@ -27,7 +29,8 @@ wait_http() { for _ in $(seq 1 200); do curl -fsS "$1" >/dev/null 2>&1 && return
 # wrk NAME URL [SCRIPT] [CONNECTIONS]: prints NAME_rps, NAME_p50, NAME_p99.
 run_wrk() {
   local name=$1 url=$2 script=${3:-} c=${4:-$CONNECTIONS}
-  local args=(-t2 -c"$c" -d"$DURATION" --latency)
+  local t=2; [ "$c" -lt 2 ] && t=1
+  local args=(-t"$t" -c"$c" -d"$DURATION" --latency)
   [ -n "$script" ] && args+=(-s "$script")
   local out; out=$(wrk "${args[@]}" "$url")
   echo "$out" | grep -qE "Non-2xx or 3xx responses" && { echo "$out" >&2; echo "$name: non-2xx responses" >&2; exit 1; }

@@ -89,11 +89,11 @@ public final class SQLiteStore: FHIRStore {
     }
 
     public func read(type: String, id: String) async throws -> StoredResource? {
-        try await reading { db in try SQLiteQueries.read(db, type: type, id: id) }
+        try readingInPlace { db in try SQLiteQueries.read(db, type: type, id: id) }
     }
 
     public func vread(type: String, id: String, version: Int) async throws -> StoredResource? {
-        try await reading { db in try SQLiteQueries.vread(db, type: type, id: id, version: version) }
+        try readingInPlace { db in try SQLiteQueries.vread(db, type: type, id: id, version: version) }
     }
 
     public func history(_ query: HistoryQuery) async throws -> HistoryPage {
@@ -160,6 +160,18 @@ public final class SQLiteStore: FHIRStore {
         try checkOpen()
         do {
             return try await pool.read(body)
+        } catch {
+            throw Self.storeError(error)
+        }
+    }
+
+    /// A point read: one SELECT, consistent on its own, so it runs without the BEGIN/COMMIT that `read` wraps
+    /// around a body (`unsafeRead`), on the caller's thread (the lookup takes tens of microseconds; hopping to a
+    /// reader queue and back would cost more).
+    private func readingInPlace<T>(_ body: (Database) throws -> T) throws -> T {
+        try checkOpen()
+        do {
+            return try pool.unsafeRead(body)
         } catch {
             throw Self.storeError(error)
         }
