@@ -4,11 +4,14 @@ import FoundationEssentials
 import Foundation
 #endif
 
-/// Proleptic Gregorian calendar arithmetic without Foundation's Calendar (fast, allocation-free, always UTC).
-enum CivilCalendar {
-    static func isLeapYear(_ year: Int) -> Bool { year % 4 == 0 && (year % 100 != 0 || year % 400 == 0) }
+/// Proleptic Gregorian calendar arithmetic without Foundation's Calendar (fast, allocation-free, always UTC);
+/// shared by the FHIR primitives, FHIRPath date arithmetic and the access rules' one-month delay.
+public enum CivilCalendar {
+    /// Whether `year` has a 29 February.
+    public static func isLeapYear(_ year: Int) -> Bool { year % 4 == 0 && (year % 100 != 0 || year % 400 == 0) }
 
-    static func daysInMonth(year: Int, month: Int) -> Int {
+    /// The number of days of `month` (1-12) in `year`.
+    public static func daysInMonth(year: Int, month: Int) -> Int {
         switch month {
         case 2: isLeapYear(year) ? 29 : 28
         case 4, 6, 9, 11: 30
@@ -17,7 +20,7 @@ enum CivilCalendar {
     }
 
     /// Days since 1970-01-01 for a civil date (Howard Hinnant's algorithm).
-    static func daysFromCivil(year: Int, month: Int, day: Int) -> Int {
+    public static func daysFromCivil(year: Int, month: Int, day: Int) -> Int {
         let y = month <= 2 ? year - 1 : year
         let era = (y >= 0 ? y : y - 399) / 400
         let yoe = y - era * 400
@@ -28,7 +31,7 @@ enum CivilCalendar {
     }
 
     /// The civil date of a day count since 1970-01-01.
-    static func civilFromDays(_ days: Int) -> (year: Int, month: Int, day: Int) {
+    public static func civilFromDays(_ days: Int) -> (year: Int, month: Int, day: Int) {
         let z = days + 719_468
         let era = (z >= 0 ? z : z - 146_096) / 146_097
         let doe = z - era * 146_097
@@ -41,14 +44,14 @@ enum CivilCalendar {
     }
 
     /// Day of the week, 0 = Sunday.
-    static func weekday(days: Int) -> Int {
+    public static func weekday(days: Int) -> Int {
         let w = (days + 4) % 7
         return w < 0 ? w + 7 : w
     }
 
     /// Splits a time interval since 1970 into whole days and the microsecond of that day, rounding to the nearest
     /// microsecond.
-    static func split(_ date: Date) -> (days: Int, microsecondOfDay: Int) {
+    public static func split(_ date: Date) -> (days: Int, microsecondOfDay: Int) {
         let micros = Int64((date.timeIntervalSince1970 * 1_000_000).rounded())
         let perDay: Int64 = 86_400_000_000
         var days = micros / perDay

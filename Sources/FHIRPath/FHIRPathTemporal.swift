@@ -1,3 +1,4 @@
+import FHIRCore
 /// A FHIRPath Date, DateTime or Time with partial precision (`@2015`, `@2015-02-04T14`, `@T14:34`).
 public struct FHIRPathTemporal: Sendable, Hashable, CustomStringConvertible {
     /// Which System type this is.
@@ -135,43 +136,11 @@ public struct FHIRPathTemporal: Sendable, Hashable, CustomStringConvertible {
         return true
     }
 
-    static func isLeap(_ y: Int) -> Bool { (y % 4 == 0 && y % 100 != 0) || y % 400 == 0 }
-
-    static func daysIn(year: Int, month: Int) -> Int {
-        switch month {
-        case 2: isLeap(year) ? 29 : 28
-        case 4, 6, 9, 11: 30
-        default: 31
-        }
-    }
-
-    /// Days since 1970-01-01 of a civil date (proleptic Gregorian).
-    static func days(year: Int, month: Int, day: Int) -> Int {
-        let y = month <= 2 ? year - 1 : year
-        let era = (y >= 0 ? y : y - 399) / 400
-        let yoe = y - era * 400
-        let mp = (month + 9) % 12
-        let doy = (153 * mp + 2) / 5 + day - 1
-        let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy
-        return era * 146097 + doe - 719468
-    }
-
-    /// The civil date of a day count since 1970-01-01.
-    static func civil(days z0: Int) -> (year: Int, month: Int, day: Int) {
-        let z = z0 + 719468
-        let era = (z >= 0 ? z : z - 146096) / 146097
-        let doe = z - era * 146097
-        let yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365
-        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100)
-        let mp = (5 * doy + 2) / 153
-        let d = doy - (153 * mp + 2) / 5 + 1
-        let m = mp < 10 ? mp + 3 : mp - 9
-        return (yoe + era * 400 + (m <= 2 ? 1 : 0), m, d)
-    }
+    static func daysIn(year: Int, month: Int) -> Int { CivilCalendar.daysInMonth(year: year, month: month) }
 
     /// Milliseconds since the epoch of the fields as given (ignoring the offset).
     var localMilliseconds: Int {
-        let d = kind == .time ? 0 : Self.days(year: year, month: month, day: day)
+        let d = kind == .time ? 0 : CivilCalendar.daysFromCivil(year: year, month: month, day: day)
         return (((d * 24 + hour) * 60 + minute) * 60 + second) * 1000 + millisecond
     }
 
@@ -182,7 +151,7 @@ public struct FHIRPathTemporal: Sendable, Hashable, CustomStringConvertible {
         var d = rest / dayMs
         rest -= d * dayMs
         if rest < 0 { rest += dayMs; d -= 1 }
-        if kind != .time { (year, month, day) = Self.civil(days: d) }
+        if kind != .time { (year, month, day) = CivilCalendar.civilFromDays(d) }
         millisecond = rest % 1000
         rest /= 1000
         second = rest % 60
