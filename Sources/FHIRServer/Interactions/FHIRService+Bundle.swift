@@ -122,6 +122,8 @@ extension FHIRService {
         var index: Int
         var fullUrl: String?
         var action: Action
+        /// The token entries of the entry's resource, computed while planning (off the store's writer).
+        var tokens: [IndexEntry]? = nil
 
         /// FHIR's processing order: DELETE, POST, PUT/PATCH, GET.
         var order: Int {
@@ -192,7 +194,15 @@ extension FHIRService {
         var planned: [Planned] = []
         planned.reserveCapacity(rawEntries.count)
         for (i, raw) in rawEntries.enumerated() {
-            planned.append(try plan(raw, index: i, request: request))
+            var p = try plan(raw, index: i, request: request)
+            switch p.action {
+            case .create(let type, _, let resource, _), .update(let type, _, let resource, _),
+                 .conditionalUpdate(let type, _, let resource, _, _):
+                p.tokens = writer.indexer.tokens(.object(resource), type: type)
+            default:
+                break
+            }
+            planned.append(p)
         }
         // Two entries may not write the same resource.
         var seen = Set<String>()
@@ -299,13 +309,13 @@ extension FHIRService {
                 case .create(let type, _, let resource, _):
                     if let match = existing[p.index] { outcomes[p.index] = .existing(match); continue }
                     let rewritten = try ReferenceRewriter.rewrite(resource, resolve)
-                    outcomes[p.index] = .created(try writer.put(tx, type: type, id: idOf[p.index]!, resource: rewritten, method: .create, current: nil))
+                    outcomes[p.index] = .created(try writer.put(tx, type: type, id: idOf[p.index]!, resource: rewritten, method: .create, current: nil, tokens: p.tokens))
                 case .update(let type, let id, let resource, let ifMatch):
                     let rewritten = try ReferenceRewriter.rewrite(resource, resolve)
-                    outcomes[p.index] = try updateInTransaction(tx, type: type, id: id, resource: rewritten, ifMatch: ifMatch)
+                    outcomes[p.index] = try updateInTransaction(tx, type: type, id: id, resource: rewritten, ifMatch: ifMatch, tokens: p.tokens)
                 case .conditionalUpdate(let type, _, let resource, let ifMatch, _):
                     let rewritten = try ReferenceRewriter.rewrite(resource, resolve)
-                    outcomes[p.index] = try updateInTransaction(tx, type: type, id: idOf[p.index]!, resource: rewritten, ifMatch: ifMatch)
+                    outcomes[p.index] = try updateInTransaction(tx, type: type, id: idOf[p.index]!, resource: rewritten, ifMatch: ifMatch, tokens: p.tokens)
                 case .patch(let type, let id, let query, let patch, let ifMatch):
                     outcomes[p.index] = try patchInTransaction(tx, type: type, id: id, query: query, patch: patch, ifMatch: ifMatch)
                 case .read:

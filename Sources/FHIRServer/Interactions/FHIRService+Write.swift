@@ -49,10 +49,10 @@ extension FHIRService {
     }
 
     func updateInTransaction(_ tx: any StoreTransaction, type: String, id: String, resource: JSONObject,
-                             ifMatch: Int?) throws -> WriteOutcome {
+                             ifMatch: Int?, tokens: [IndexEntry]? = nil) throws -> WriteOutcome {
         let current = try tx.read(type: type, id: id)
         try checkIfMatch(ifMatch, current: current, type: type, id: id)
-        let stored = try writer.put(tx, type: type, id: id, resource: resource, method: .update, current: current)
+        let stored = try writer.put(tx, type: type, id: id, resource: resource, method: .update, current: current, tokens: tokens)
         return (current == nil || current!.isDeleted) ? .created(stored) : .updated(stored)
     }
 

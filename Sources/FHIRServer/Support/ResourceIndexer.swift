@@ -9,20 +9,27 @@ import Store
 struct ResourceIndexer: Sendable {
     /// The patient key and token entries of `resource` (of type `type`).
     func index(_ resource: JSON, type: String) -> (patientKey: String, entries: [IndexEntry]) {
-        let patientKey: String
-        if type == "Patient" {
-            patientKey = resource["id"]?.stringValue ?? ""
-        } else {
-            patientKey = PatientCompartment.patientIDs(of: resource).first ?? ""
-        }
+        (patientKey(resource, type: type), tokens(resource, type: type))
+    }
+
+    /// The patient whose record `resource` belongs to (`""` for shared resources). Depends on the resource's
+    /// Patient references, so it is computed after a transaction has rewritten them.
+    func patientKey(_ resource: JSON, type: String) -> String {
+        if type == "Patient" { return resource["id"]?.stringValue ?? "" }
+        return PatientCompartment.patientIDs(of: resource).first ?? ""
+    }
+
+    /// The token entries of `resource`. They never depend on reference strings, so a transaction computes them
+    /// before its store transaction starts, off the single writer.
+    func tokens(_ resource: JSON, type: String) -> [IndexEntry] {
         var entries: [IndexEntry] = []
         for parameter in Self.tokenParameters(type) {
             for value in parameter.path.evaluate(resource) {
                 Self.tokens(of: value, param: parameter.code, into: &entries)
             }
         }
-        if !entries.isEmpty { entries = Array(Set(entries)) }
-        return (patientKey, entries)
+        if entries.count > 1 { entries = Array(Set(entries)) }
+        return entries
     }
 
     /// A token search parameter with its compiled path.

@@ -7,9 +7,10 @@ import Store
 struct ResourceWriter: Sendable {
     let indexer = ResourceIndexer()
 
-    /// Writes `resource` as the next version of `type/id` (version 1 when `current` is nil).
+    /// Writes `resource` as the next version of `type/id` (version 1 when `current` is nil). `tokens`, when given,
+    /// are the resource's token entries computed beforehand (``ResourceIndexer/tokens(_:type:)``).
     func put(_ tx: any StoreTransaction, type: String, id: String, resource: JSONObject, method: WriteMethod,
-             current: StoredResource?) throws -> StoredResource {
+             current: StoredResource?, tokens: [IndexEntry]? = nil) throws -> StoredResource {
         let version = (current?.version ?? 0) + 1
         var object = resource
         object.insert(.string(type), forKey: "resourceType", at: 0)
@@ -20,7 +21,8 @@ struct ResourceWriter: Sendable {
         object.insert(.object(meta), forKey: "meta", at: 2)
         let json = JSON.object(object)
         let content = json.serialized()
-        let (patientKey, index) = indexer.index(json, type: type)
+        let patientKey = indexer.patientKey(json, type: type)
+        let index = tokens ?? indexer.tokens(json, type: type)
         let new = NewVersion(type: type, id: id, version: version, method: method, content: content,
                              patientKey: patientKey, index: index)
         try tx.put(new)
