@@ -231,7 +231,7 @@ extension FHIRService {
             if case .read(let sub) = p.action {
                 responses.append(entryResponse(await handle(sub), prefer: .representation))
             } else if let outcome = outcomes[p.index] {
-                responses.append(entryResponse(writeResponse(outcome, request: request), prefer: prefer))
+                responses.append(entryResponse(outcome, prefer: prefer))
             }
         }
         return bundleResponse(type: "transaction-response", entries: responses, request: request)
@@ -341,6 +341,37 @@ extension FHIRService {
     }
 
     // MARK: responses
+
+    /// A `Bundle.entry` of a transaction response, built straight from what the write did (no HTTP round trip:
+    /// the stored bytes are parsed once, only when the resource is returned).
+    private func entryResponse(_ outcome: WriteOutcome, prefer: Prefer.Return?) -> JSON {
+        var r: JSONObject = ["status": .string(Self.statusLine(outcome.status))]
+        var entry: JSONObject = [:]
+        switch outcome {
+        case .created(let s), .updated(let s), .existing(let s):
+            r["location"] = .string(versionURL(s, absolute: false))
+            r["etag"] = .string(ETag.make(s.version))
+            r["lastModified"] = .string(FHIRInstant.format(s.lastUpdated))
+            switch prefer {
+            case .minimal:
+                break
+            case .operationOutcome:
+                let verb = outcome.status == 201 ? "created" : "updated"
+                r["outcome"] = OperationOutcome.information("\(s.type)/\(s.id) \(verb) as version \(s.version)")
+            case .representation, nil:
+                if let resource = try? JSON.parse(s.content) {
+                    entry["fullUrl"] = .string("\(configuration.baseURL)/\(s.type)/\(s.id)")
+                    entry["resource"] = resource
+                }
+            }
+        case .deleted(let s):
+            r["etag"] = .string(ETag.make(s.version))
+        case .nothingToDelete:
+            break
+        }
+        entry["response"] = .object(r)
+        return .object(entry)
+    }
 
     /// A `Bundle.entry` of a batch/transaction response built from an interaction response.
     private func entryResponse(_ response: FHIRResponse, prefer: Prefer.Return?) -> JSON {

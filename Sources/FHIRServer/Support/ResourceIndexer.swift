@@ -7,11 +7,6 @@ import Store
 /// The full `IndexBuilder` of every parameter type (string, date, quantity, reference, ...) comes with the search
 /// issue; tokens are what conditional interactions and conditional references need now.
 struct ResourceIndexer: Sendable {
-    /// The patient key and token entries of `resource` (of type `type`).
-    func index(_ resource: JSON, type: String) -> (patientKey: String, entries: [IndexEntry]) {
-        (patientKey(resource, type: type), tokens(resource, type: type))
-    }
-
     /// The patient whose record `resource` belongs to (`""` for shared resources). Depends on the resource's
     /// Patient references, so it is computed after a transaction has rewritten them.
     func patientKey(_ resource: JSON, type: String) -> String {

@@ -13,13 +13,6 @@ enum WriteOutcome: Sendable {
     /// A delete found nothing to delete (204).
     case nothingToDelete
 
-    var stored: StoredResource? {
-        switch self {
-        case .created(let s), .updated(let s), .existing(let s), .deleted(let s): s
-        case .nothingToDelete: nil
-        }
-    }
-
     var status: Int {
         switch self {
         case .created: 201
