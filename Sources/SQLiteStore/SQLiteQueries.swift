@@ -52,7 +52,7 @@ enum SQLiteQueries {
     }
 
     /// The SQL and arguments of a search, `nil` when the query cannot match anything (a limit of 0, or a
-    /// token condition without values).
+    /// token condition without values). Interim: `_id` and token conditions AND-ed (the full compiler replaces it).
     static func searchSQL(_ query: SearchQuery) -> (String, [any DatabaseValueConvertible])? {
         if let limit = query.limit, limit <= 0 { return nil }
         var sql = "SELECT \(StoredResource.selection) FROM \(currentVersionJoin) WHERE r.deleted = 0"
@@ -61,14 +61,32 @@ enum SQLiteQueries {
             sql += " AND r.type = ?"
             arguments.append(type)
         }
-        if !query.ids.isEmpty {
-            sql += " AND r.id IN (\(placeholders(query.ids.count)))"
-            arguments.append(contentsOf: query.ids)
-        }
-        for condition in query.tokens {
-            guard let (subquery, subqueryArguments) = tokenSubquery(condition, type: query.type) else { return nil }
-            sql += query.type == nil ? " AND (r.type, r.id) IN (\(subquery))" : " AND r.id IN (\(subquery))"
-            arguments.append(contentsOf: subqueryArguments)
+        let parts: [SearchCondition]
+        if case .all(let list) = query.condition { parts = list } else { parts = [query.condition] }
+        for part in parts {
+            switch part {
+            case .ids(let ids):
+                guard !ids.isEmpty else { return nil }
+                sql += " AND r.id IN (\(placeholders(ids.count)))"
+                arguments.append(contentsOf: ids)
+            case .any(let alternatives):
+                var param: String?
+                var values: [TokenValue] = []
+                for alternative in alternatives {
+                    guard case .match(let p, .token(let value)) = alternative, param == nil || param == p else { return nil }
+                    param = p
+                    values.append(value)
+                }
+                guard let param, let (subquery, subqueryArguments) = tokenSubquery(TokenCondition(param: param, values: values), type: query.type) else { return nil }
+                sql += query.type == nil ? " AND (r.type, r.id) IN (\(subquery))" : " AND r.id IN (\(subquery))"
+                arguments.append(contentsOf: subqueryArguments)
+            case .match(let param, .token(let value)):
+                guard let (subquery, subqueryArguments) = tokenSubquery(TokenCondition(param: param, values: [value]), type: query.type) else { return nil }
+                sql += query.type == nil ? " AND (r.type, r.id) IN (\(subquery))" : " AND r.id IN (\(subquery))"
+                arguments.append(contentsOf: subqueryArguments)
+            default:
+                return nil
+            }
         }
         sql += " ORDER BY r.type, r.id"
         if let limit = query.limit {

@@ -78,14 +78,17 @@ final class SQLiteTransaction: StoreTransaction {
             INSERT INTO token_index (patient_key, type, id, param, system, code) VALUES (?, ?, ?, ?, ?, ?)
             """)
         for entry in version.index {
-            switch entry {
-            case .token(let param, let system, let code):
+            switch entry.value {
+            case .token(let system, let code):
+                let param = entry.param
                 // A missing system is stored as ''; the same entry listed twice is stored once.
                 let row = TokenRow(param: param, system: system ?? "", code: code)
                 guard seen.insert(row).inserted else { continue }
                 try statement.execute(arguments: [
                     version.patientKey, version.type, version.id, row.param, row.system, row.code,
                 ])
+            default:
+                continue
             }
         }
     }

@@ -17,8 +17,10 @@ public protocol FHIRStore: Sendable {
     func vread(type: String, id: String, version: Int) async throws -> StoredResource?
     /// History entries, newest first (see ``HistoryQuery``).
     func history(_ query: HistoryQuery) async throws -> HistoryPage
-    /// The current, non-deleted resources matching `query`, in a stable order (by type, then id).
-    func search(_ query: SearchQuery) async throws -> [StoredResource]
+    /// One page of the current, non-deleted resources matching `query`, in its sort order (then by type and id).
+    func search(_ query: SearchQuery) async throws -> SearchPage
+    /// How many current, non-deleted resources match `query` (its sort, limit and page are ignored).
+    func count(_ query: SearchQuery) async throws -> Int
     /// Runs `body` in one atomic write transaction and returns its result once the commit is durable.
     func write<T: Sendable>(_ body: @escaping @Sendable (any StoreTransaction) throws -> T) async throws -> T
     /// Releases connections. Further calls fail.
@@ -31,7 +33,8 @@ public protocol StoreTransaction {
     var timestamp: Date { get }
     /// The current version of `type/id` as seen inside this transaction (including earlier puts of this transaction).
     func read(type: String, id: String) throws -> StoredResource?
-    /// The current, non-deleted resources matching `query`, as seen inside this transaction.
+    /// The current, non-deleted resources matching `query` (first page, up to its limit), as seen inside this
+    /// transaction.
     func search(_ query: SearchQuery) throws -> [StoredResource]
     /// Writes a new version. The store checks that `version` is exactly one more than the current version
     /// (or 1 for a new resource) and throws ``StoreError/versionConflict`` otherwise (having written nothing).
@@ -87,51 +90,6 @@ public struct NewVersion: Sendable, Hashable {
         self.type = type; self.id = id; self.version = version; self.method = method
         self.content = content; self.patientKey = patientKey; self.index = index
     }
-}
-
-/// One search index entry of a resource version. Issue #4 adds the other parameter types.
-public enum IndexEntry: Sendable, Hashable {
-    /// A token: `system` may be nil (no system) ; `code` is the code/value.
-    case token(param: String, system: String?, code: String)
-}
-
-/// A backend-neutral search: all conditions must hold (AND); values inside one condition are alternatives (OR).
-public struct SearchQuery: Sendable, Hashable {
-    /// The resource type searched; `nil` for a system-level search.
-    public var type: String?
-    /// `_id` values (OR); empty means no restriction.
-    public var ids: [String]
-    /// Token conditions, AND-ed.
-    public var tokens: [TokenCondition]
-    /// Maximum number of results; `nil` for all.
-    public var limit: Int?
-
-    public init(type: String?, ids: [String] = [], tokens: [TokenCondition] = [], limit: Int? = nil) {
-        self.type = type; self.ids = ids; self.tokens = tokens; self.limit = limit
-    }
-}
-
-/// One token search parameter with its OR-ed values.
-public struct TokenCondition: Sendable, Hashable {
-    public var param: String
-    public var values: [TokenValue]
-    public init(param: String, values: [TokenValue]) { self.param = param; self.values = values }
-}
-
-/// A token value as written in a query: `code`, `system|code`, `|code` (no system) or `system|`.
-public struct TokenValue: Sendable, Hashable {
-    public enum SystemMatch: Sendable, Hashable {
-        /// `code`: any system.
-        case any
-        /// `|code`: the entry has no system.
-        case none
-        /// `system|code` or `system|`.
-        case exactly(String)
-    }
-    public var system: SystemMatch
-    /// `nil` for `system|` (any code in that system).
-    public var code: String?
-    public init(system: SystemMatch, code: String?) { self.system = system; self.code = code }
 }
 
 /// Which history to list.

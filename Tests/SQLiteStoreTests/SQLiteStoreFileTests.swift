@@ -39,7 +39,7 @@ import Testing
         let found = try await second.search(SearchQuery(type: "Patient", tokens: [
             TokenCondition(param: "gender", values: [TokenValue(system: .none, code: "female")]),
         ]))
-        #expect(found == [stored])
+        #expect(found.resources == [stored])
         // Time and versions go on from where the first store stopped.
         let later = try await second.write { transaction in
             try transaction.put(NewVersion(

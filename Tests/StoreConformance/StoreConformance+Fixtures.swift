@@ -41,6 +41,8 @@ extension StoreConformance {
     }
 
     /// `Type/id` of each resource.
+    static func ids(_ page: SearchPage) -> [String] { ids(page.resources) }
+
     static func ids(_ resources: [StoredResource]) -> [String] {
         resources.map { "\($0.type)/\($0.id)" }
     }
@@ -68,4 +70,9 @@ extension StoreConformance {
         #expect(sameInstant(stored.lastUpdated, timestamp),
                 "lastUpdated \(stored.lastUpdated) is not the transaction's \(timestamp)", sourceLocation: sourceLocation)
     }
+}
+
+extension SearchPage {
+    /// Whether the page has no resources.
+    var isEmpty: Bool { resources.isEmpty }
 }

@@ -14,11 +14,11 @@ extension StoreConformance {
         #expect(try await store.read(type: "Observation", id: "o1")?.patientKey == "alice")
         #expect(try await store.read(type: "Practitioner", id: "dr")?.patientKey == "")
         #expect(try await store.vread(type: "Observation", id: "o1", version: 1)?.patientKey == "alice")
-        let all = try await store.search(SearchQuery(type: nil))
+        let all = try await store.search(SearchQuery(type: nil)).resources
         #expect(all.map(\.patientKey) == ["alice", "alice", ""])
         let byToken = try await store.search(SearchQuery(type: "Observation", tokens: [
             TokenCondition(param: "code", values: [TokenValue(system: .none, code: "x")]),
-        ]))
+        ])).resources
         #expect(byToken.map(\.patientKey) == ["alice"])
         let history = try await store.history(HistoryQuery(scope: .system, count: 10))
         #expect(Set(history.entries.map(\.patientKey)) == ["alice", ""])
@@ -43,7 +43,7 @@ extension StoreConformance {
         func codes(_ code: String) async throws -> [StoredResource] {
             try await store.search(SearchQuery(type: "Observation", tokens: [
                 TokenCondition(param: "code", values: [TokenValue(system: .any, code: code)]),
-            ]))
+            ])).resources
         }
         #expect(try await codes("x").isEmpty)
         #expect(try await codes("y").map(\.patientKey) == ["bob"])

@@ -26,7 +26,7 @@ extension StoreConformance {
         #expect(try await store.search(SearchQuery(type: "Patient", ids: ["zz"])).isEmpty)
         #expect(ids(try await store.search(SearchQuery(type: "Patient"))) == ["Patient/a", "Patient/b", "Patient/c"])
         #expect(try await store.search(SearchQuery(type: "Encounter")).isEmpty)
-        let found = try await store.search(SearchQuery(type: "Patient", ids: ["b"]))
+        let found = try await store.search(SearchQuery(type: "Patient", ids: ["b"])).resources
         #expect(found == [try #require(try await store.read(type: "Patient", id: "b"))])
     }
 
@@ -113,7 +113,7 @@ extension StoreConformance {
         try await put(store, version("Observation", "o2", 2, patient: "p", tokens: [token("code", loinc, "B")]))
         #expect(ids(try await store.search(codeA)) == ["Observation/o1", "Observation/o3"])
         #expect(ids(try await store.search(codeB)) == ["Observation/o2"])
-        let found = try await store.search(codeB)
+        let found = try await store.search(codeB).resources
         #expect(found.first?.version == 2)
 
         // A deletion removes the resource from every search.

@@ -47,7 +47,7 @@ extension FHIRService {
         }
         var query = criteria.isEmpty ? SearchQuery(type: type) : try ConditionalQuery.parse(type: type, items: criteria)
         query.limit = nil
-        let all = try await store.search(query)
+        let all = try await store.search(query).resources
         let page = all.dropFirst(offset).prefix(count)
 
         var bundle: JSONObject = ["resourceType": "Bundle", "type": "searchset", "total": .number(String(all.count))]

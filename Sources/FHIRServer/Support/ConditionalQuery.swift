@@ -16,7 +16,8 @@ enum ConditionalQuery {
     }
 
     static func parse(type: String, items: [FHIRRequest.QueryItem]) throws(FHIRError) -> SearchQuery {
-        var result = SearchQuery(type: type)
+        var resultIDs: [String] = []
+        var tokens: [TokenCondition] = []
         var sawCriterion = false
         var sawID = false
         for item in items where !resultParameters.contains(item.name) {
@@ -24,8 +25,8 @@ enum ConditionalQuery {
             if name == "_id", modifier == nil {
                 let ids = item.value.split(separator: ",", omittingEmptySubsequences: false).map(String.init)
                 // AND of two `_id` lists: keep the intersection (an impossible id when it is empty).
-                result.ids = sawID ? result.ids.filter(ids.contains) : ids
-                if result.ids.isEmpty { result.ids = ["\u{0}"] }
+                resultIDs = sawID ? resultIDs.filter(ids.contains) : ids
+                if resultIDs.isEmpty { resultIDs = ["\u{0}"] }
                 sawID = true
                 sawCriterion = true
                 continue
@@ -37,13 +38,13 @@ enum ConditionalQuery {
             let values = try item.value.split(separator: ",", omittingEmptySubsequences: false).map { v throws(FHIRError) in
                 try parseToken(String(v), parameter: item.name)
             }
-            result.tokens.append(TokenCondition(param: name, values: values))
+            tokens.append(TokenCondition(param: name, values: values))
             sawCriterion = true
         }
         guard sawCriterion else {
             throw FHIRError(.invalid, "A conditional request needs at least one search criterion", issueType: "required")
         }
-        return result
+        return SearchQuery(type: type, ids: resultIDs, tokens: tokens)
     }
 
     /// `code`, `system|code`, `|code`, `system|`.
