@@ -47,6 +47,28 @@ def server_factory(tmp_path_factory):
 
 
 @pytest.fixture(scope="session")
+def synthea_import(tmp_path_factory):
+    """All of data/synthea imported in process (`dossier import`) into a fresh data folder, then served; shared by
+    the import and search tests. Yields the import's output and the server."""
+    from test_import_synthea import SYNTHEA, run_import
+
+    root = tmp_path_factory.mktemp("synthea")
+    data = root / "data"
+    output = run_import([str(SYNTHEA), "--data-dir", str(data), "--quiet"])
+    srv = DossierServer(data, root / "logs", name="synthea")
+    _servers.append(srv)
+    srv.start()
+    yield output, srv
+    srv.stop()
+
+
+@pytest.fixture(scope="session")
+def synthea(synthea_import) -> DossierServer:
+    """The server holding all of data/synthea."""
+    return synthea_import[1]
+
+
+@pytest.fixture(scope="session")
 def base(server) -> str:
     """FHIR base URL of the shared server, without a trailing slash."""
     return server.base

@@ -43,14 +43,8 @@ def total(http, base: str, type_: str) -> int:
 
 
 @pytest.fixture(scope="module")
-def imported(tmp_path_factory):
-    """All of data/synthea imported in process into a fresh data folder, then served."""
-    root = tmp_path_factory.mktemp("synthea")
-    data = root / "data"
-    output = run_import([str(SYNTHEA), "--data-dir", str(data), "--quiet"])
-    server = DossierServer(data, root / "logs", name="synthea").start()
-    yield output, server
-    server.stop()
+def imported(synthea_import):
+    return synthea_import
 
 
 def test_import_loads_every_resource_of_every_bundle(imported):
