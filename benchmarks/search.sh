@@ -1,0 +1,60 @@
+#!/usr/bin/env bash
+# Search benchmark (issue 4): patient-scoped searches, a population query, a chained query, _revinclude and
+# Patient/$everything, each p50/p99 and req/s under wrk, beside the machine's ceiling (a bare Hummingbird endpoint
+# under the same load) — and the SQLite query plans used.
+#
+#   benchmarks/search.sh [SOURCE]     SOURCE: bundles to import (default data/synthea), or an already imported
+#                                     data folder (a directory holding dossier.sqlite) to serve as it is.
+#   e.g. benchmarks/rekey.py --copies 100 --out /tmp/synthea-100x && benchmarks/search.sh /tmp/synthea-100x
+#
+# Needs wrk. Prints `name value unit` lines; copy the figures to BENCHMARKS.md.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+SOURCE=${1:-data/synthea}
+DURATION=${DURATION:-10s}
+CONNECTIONS=${CONNECTIONS:-16}
+WORK=$(mktemp -d /tmp/dossier-search.XXXXXX)
+PIDS=()
+cleanup() { for p in "${PIDS[@]:-}"; do kill "$p" 2>/dev/null || true; done; rm -rf "$WORK"; }
+trap cleanup EXIT
+command -v wrk >/dev/null || { echo "wrk is needed: apt-get install -y wrk" >&2; exit 1; }
+SCRATCH=${SCRATCH:-.build}
+swift build -c release --scratch-path "$SCRATCH" --product dossier >&2
+swift build -c release --scratch-path "$SCRATCH" --product BenchCeiling >&2
+BIN=$(swift build -c release --scratch-path "$SCRATCH" --show-bin-path)
+echo "# machine: $(nproc) cores, $(free -g | awk '/Mem:/{print $2}') GiB, $(uname -srm), $(date -u +%Y-%m-%dT%H:%MZ)"
+wait_http() { for _ in $(seq 1 600); do curl -fsS "$1" >/dev/null 2>&1 && return 0; sleep 0.1; done; echo "no answer from $1" >&2; return 1; }
+run_wrk() {
+  local name=$1 url=$2 script=${3:-}
+  local args=(-t2 -c"$CONNECTIONS" -d"$DURATION" --latency)
+  [ -n "$script" ] && args+=(-s "$script")
+  local out; out=$(wrk "${args[@]}" "$url")
+  echo "$out" | grep -qE "Non-2xx or 3xx responses" && { echo "$out" >&2; echo "$name: non-2xx responses" >&2; exit 1; }
+  echo "$name.rps $(echo "$out" | awk '/Requests\/sec/{print $2}') req/s"
+  echo "$name.p50 $(echo "$out" | awk '$1=="50%"{print $2}')"
+  echo "$name.p99 $(echo "$out" | awk '$1=="99%"{print $2}')"
+}
+
+"$BIN/BenchCeiling" http --port 18081 >/dev/null 2>&1 & PIDS+=($!)
+wait_http http://127.0.0.1:18081/
+run_wrk ceiling.http http://127.0.0.1:18081/
+kill "${PIDS[-1]}"; unset 'PIDS[-1]'
+
+if [ -f "$SOURCE/dossier.sqlite" ]; then
+  DATA=$SOURCE
+else
+  DATA=$WORK/data
+  "$BIN/dossier" import "$SOURCE" --data-dir "$DATA" --quiet 2>&1 | tail -2
+fi
+DB=$DATA/dossier.sqlite
+echo "resources $(sqlite3 "$DB" 'SELECT count(*) FROM resource WHERE deleted = 0' 2>/dev/null || python3 -c "import sqlite3,sys;print(sqlite3.connect(sys.argv[1]).execute('SELECT count(*) FROM resource WHERE deleted=0').fetchone()[0])" "$DB")"
+
+"$BIN/dossier" serve --port 18080 --data-dir "$DATA" >"$WORK/serve.log" 2>&1 & PIDS+=($!)
+wait_http http://127.0.0.1:18080/health
+
+# Request paths, from the data itself: 2,000 random patients and their own codes.
+python3 benchmarks/search_paths.py "$DB" "$WORK"
+for q in patient-observation patient-document population chain revinclude everything everything-all; do
+  PATHS_FILE="$WORK/$q.txt" run_wrk "$q" http://127.0.0.1:18080 benchmarks/wrk/paths.lua
+done
+echo "rss.server $(ps -o rss= -p "${PIDS[-1]}") KiB"
