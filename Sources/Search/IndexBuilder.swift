@@ -69,6 +69,13 @@ public struct IndexBuilder: Sendable {
             for item in component.expression.evaluate(relativeTo: value, resource: resource) {
                 IndexValues.extract(item, as: component.type, baseURL: baseURL, into: &found)
             }
+            // Only the primary kinds take part: composite queries never use `:text`, `:of-type` or `:identifier`.
+            found.removeAll { value in
+                switch value {
+                case .tokenText, .identifierOfType, .referenceIdentifier: true
+                default: false
+                }
+            }
             guard !found.isEmpty else { return [] }
             combinations = combinations.flatMap { prefix in found.map { prefix + [$0] } }
         }

@@ -220,8 +220,8 @@ import Store
             .token(system: "http://loinc.org", code: "8462-4"),
             .quantity(QuantityValue(number: SearchNumber.range("128")!, system: UCUM.system, code: "mm[Hg]", unit: "mm[Hg]")),
         ])))
-        // Each component: (code, text) x (quantity) -> 2 combinations per component's coding count.
-        #expect(composite.count == 4)
+        // One combination per component: the code's text is not part of composites.
+        #expect(composite.count == 2)
     }
 
     @Test func codeValueQuantityOnTheObservationItself() throws {
