@@ -87,7 +87,7 @@ public struct SearchParser: Sendable {
                 result.sort = try sortKeys(value, types: searchTypes)
             case "_include", "_revinclude":
                 guard modifier == nil || modifier == "iterate" || modifier == "recurse" else { throw Self.badModifier(name) }
-                let include = try includeParameter(value, name: name, iterate: modifier != nil)
+                let include = try includeParameter(value, name: name, searchType: type, iterate: modifier != nil)
                 if code == "_include" { result.includes.append(include) } else { result.revincludes.append(include) }
             case "_list":
                 guard modifier == nil else { throw Self.badModifier(name) }
@@ -140,9 +140,11 @@ public struct SearchParser: Sendable {
         return keys
     }
 
-    private func includeParameter(_ value: String, name: String, iterate: Bool) throws -> IncludeParameter {
+    /// `Type:param`, `Type:param:TargetType`, `Type:*`, or `*` (every reference parameter of the searched type; of
+    /// every type, `sourceType` `*`, in a system search).
+    private func includeParameter(_ value: String, name: String, searchType: String?, iterate: Bool) throws -> IncludeParameter {
         let parts = value.split(separator: ":", omittingEmptySubsequences: false).map(String.init)
-        if parts == ["*"] { return IncludeParameter(sourceType: "*", param: nil, iterate: iterate) }
+        if parts == ["*"] { return IncludeParameter(sourceType: searchType ?? "*", param: nil, iterate: iterate) }
         guard parts.count == 2 || parts.count == 3 else {
             throw FHIRError(.invalid, "\(name) must be Type:param or Type:param:TargetType, not '\(value)'", issueType: "value", expression: [name])
         }

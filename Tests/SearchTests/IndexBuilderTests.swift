@@ -2,7 +2,7 @@ import Foundation
 import Testing
 import FHIRCore
 import Store
-@testable import Search
+import Search
 
 @Suite struct IndexBuilderTokenTests {
     @Test func codeableConceptGivesEachCodingAndItsTextForTextSearch() throws {

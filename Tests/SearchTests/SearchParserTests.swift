@@ -2,7 +2,7 @@ import Foundation
 import Testing
 import FHIRCore
 import Store
-@testable import Search
+import Search
 
 /// A context with one ValueSet, one small CodeSystem hierarchy and one List.
 struct TestContext: SearchContext {
@@ -270,7 +270,7 @@ func expectInvalid(_ type: String?, _ items: [(String, String)], issue: String, 
             IncludeParameter(sourceType: "Observation", param: "subject"),
             IncludeParameter(sourceType: "Observation", param: "subject", targetType: "Patient"),
             IncludeParameter(sourceType: "Patient", param: "general-practitioner", iterate: true),
-            IncludeParameter(sourceType: "*", param: nil),
+            IncludeParameter(sourceType: "Observation", param: nil),
         ])
         #expect(s.revincludes == [IncludeParameter(sourceType: "Provenance", param: "target")])
         await expectInvalid("Observation", [("_include", "Observation:code")], issue: "invalid")

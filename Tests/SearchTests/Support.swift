@@ -1,7 +1,7 @@
 import Foundation
 import FHIRCore
 import Store
-@testable import Search
+import Search
 
 /// Test helpers: fixtures, and entries of one parameter.
 enum Fixture {
