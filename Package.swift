@@ -10,6 +10,7 @@ let package = Package(
         .library(name: "FHIRPath", targets: ["FHIRPath"]),
         .library(name: "Access", targets: ["Access"]),
         .library(name: "Store", targets: ["Store"]),
+        .library(name: "Search", targets: ["Search"]),
         .library(name: "SQLiteStore", targets: ["SQLiteStore"]),
         .library(name: "FHIRServer", targets: ["FHIRServer"]),
         .library(name: "DossierHTTP", targets: ["DossierHTTP"]),
@@ -34,6 +35,8 @@ let package = Package(
         .systemLibrary(name: "CBZip2", path: "Sources/CBZip2"),
         // Layer 4: the verb-based store protocol and the query/operation values.
         .target(name: "Store", dependencies: ["FHIRCore"]),
+        // Layer 3: index entries of every search parameter type, and the FHIR query parser producing Store's search model.
+        .target(name: "Search", dependencies: ["FHIRCore", "FHIRPath", "Store"]),
         // Layer 4: the embedded SQLite backend (GRDB, WAL, synchronous=FULL, group commit).
         .target(name: "SQLiteStore", dependencies: [
             "Store", "FHIRCore",
@@ -66,6 +69,7 @@ let package = Package(
             .product(name: "GRDB", package: "GRDB.swift"),
         ], path: "benchmarks/Ceiling"),
         .testTarget(name: "FHIRPathTests", dependencies: ["FHIRPath", "FHIRCore"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "SearchTests", dependencies: ["Search", "FHIRCore", "FHIRPath", "Store"], resources: [.copy("Fixtures")]),
         .testTarget(name: "AccessTests", dependencies: [
             "Access", "FHIRCore",
             .product(name: "PropertyBased", package: "swift-property-based"),
