@@ -15,6 +15,7 @@ import GRDB
 ///   `(patient_key, type, id, ...)` so that replacing a resource's entries is one range delete;
 ///   `token_index_by_code` serves searches across patients, with or without a type; a `system|` search
 ///   (no code) scans the entries of its parameter.
+/// - v2 adds the index tables of the other parameter types, laid out the same way (see ``v2SearchIndex``).
 ///
 /// Every invariant that can be stated in SQL is (NOT NULL, CHECK, UNIQUE): a bug in the store fails loudly
 /// instead of corrupting data.
