@@ -454,10 +454,11 @@ struct SQLiteSearchCompiler {
     }
 
     /// `column` starts with `prefix`, as a range the index can seek (`< prefix + U+10FFFF` bounds every text
-    /// starting with the prefix in SQLite's binary order), checked exactly with `substr`.
+    /// starting with the prefix in SQLite's binary order), checked exactly with `substr` (which counts code
+    /// points, hence `unicodeScalars.count`, not Swift's grapheme count).
     private static func prefix(_ column: String, _ prefix: String) -> SQLFragment {
         SQLFragment("\(column) >= ? AND \(column) < ? AND substr(\(column), 1, ?) = ?",
-                    [prefix, prefix + "\u{10FFFF}", prefix.count, prefix])
+                    [prefix, prefix + "\u{10FFFF}", prefix.unicodeScalars.count, prefix])
     }
 
     private static func token(_ token: TokenValue, _ c: Columns) -> SQLFragment {

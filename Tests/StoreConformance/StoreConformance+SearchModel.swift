@@ -91,7 +91,8 @@ extension StoreConformance {
             resource("ValueSet", "u1", entry("url", .uri("http://acme.org/fhir/ValueSet/a"))),
             resource("ValueSet", "u2", entry("url", .uri("http://acme.org/fhir"))),
             resource("ValueSet", "u3", entry("url", .uri("http://acme.org/fhirx"))),
-            resource("ValueSet", "u4", entry("url", .uri("urn:oid:1.2.3"))))
+            resource("ValueSet", "u4", entry("url", .uri("urn:oid:1.2.3"))),
+            resource("ValueSet", "u5", entry("url", .uri("urn:e\u{301}x"))))
         func name(_ value: String, _ mode: StringMode) async throws -> [String] {
             try await findIDs(store, "Patient", .match(param: "name", .string(value, mode)))
         }
@@ -117,6 +118,9 @@ extension StoreConformance {
         #expect(try await url("http://acme.org/fhir/ValueSet/a/b", .above) == ["u1", "u2"])
         #expect(try await url("http://acme.org/fhi", .above).isEmpty)
         #expect(try await url("urn:oid:1.2.3", .exact) == ["u4"])
+        // A prefix ending in a combining mark (one Swift character with the letter before it, two code points).
+        #expect(try await url("urn:e\u{301}", .below) == ["u5"])
+        #expect(try await url("urn:e", .below) == ["u5"])
     }
 
     static func searchMatchesReferencesIdentifiersAndText(_ store: any FHIRStore) async throws {
