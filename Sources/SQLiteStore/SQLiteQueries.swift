@@ -37,104 +37,166 @@ enum SQLiteQueries {
 
     // MARK: Search
 
-    /// The current, non-deleted resources matching `query`, ordered by type then id.
-    static func search(_ db: Database, _ query: SearchQuery) throws -> [StoredResource] {
-        guard let (sql, arguments) = searchSQL(query) else { return [] }
-        let statement = arguments.count <= cachedStatementArgumentLimit
-            ? try db.cachedStatement(sql: sql)
-            : try db.makeStatement(sql: sql)
-        let rows = try Row.fetchCursor(statement, arguments: StatementArguments(arguments))
-        var result: [StoredResource] = []
+    /// One page of the current, non-deleted resources matching `query`, in its order, with their cursors.
+    static func search(_ db: Database, _ query: SearchQuery) throws -> SearchPage {
+        guard let compiled = searchSQL(query) else { return SearchPage(resources: [], cursors: [], hasMore: false) }
+        let statement = try statement(db, compiled.sql, compiled.arguments.count)
+        let rows = try Row.fetchCursor(statement, arguments: StatementArguments(compiled.arguments))
+        var resources: [StoredResource] = []
+        var cursors: [SearchCursor] = []
+        var hasMore = false
+        let sortCount = query.sort.count
         while let row = try rows.next() {
-            result.append(try StoredResource(row: row))
-        }
-        return result
-    }
-
-    /// The SQL and arguments of a search, `nil` when the query cannot match anything (a limit of 0, or a
-    /// token condition without values). Interim: `_id` and token conditions AND-ed (the full compiler replaces it).
-    static func searchSQL(_ query: SearchQuery) -> (String, [any DatabaseValueConvertible])? {
-        if let limit = query.limit, limit <= 0 { return nil }
-        var sql = "SELECT \(StoredResource.selection) FROM \(currentVersionJoin) WHERE r.deleted = 0"
-        var arguments: [any DatabaseValueConvertible] = []
-        if let type = query.type {
-            sql += " AND r.type = ?"
-            arguments.append(type)
-        }
-        let parts: [SearchCondition]
-        if case .all(let list) = query.condition { parts = list } else { parts = [query.condition] }
-        for part in parts {
-            switch part {
-            case .ids(let ids):
-                guard !ids.isEmpty else { return nil }
-                sql += " AND r.id IN (\(placeholders(ids.count)))"
-                arguments.append(contentsOf: ids)
-            case .any(let alternatives):
-                var param: String?
-                var values: [TokenValue] = []
-                for alternative in alternatives {
-                    guard case .match(let p, .token(let value)) = alternative, param == nil || param == p else { return nil }
-                    param = p
-                    values.append(value)
-                }
-                guard let param, let (subquery, subqueryArguments) = tokenSubquery(TokenCondition(param: param, values: values), type: query.type) else { return nil }
-                sql += query.type == nil ? " AND (r.type, r.id) IN (\(subquery))" : " AND r.id IN (\(subquery))"
-                arguments.append(contentsOf: subqueryArguments)
-            case .match(let param, .token(let value)):
-                guard let (subquery, subqueryArguments) = tokenSubquery(TokenCondition(param: param, values: [value]), type: query.type) else { return nil }
-                sql += query.type == nil ? " AND (r.type, r.id) IN (\(subquery))" : " AND r.id IN (\(subquery))"
-                arguments.append(contentsOf: subqueryArguments)
-            default:
-                return nil
-            }
-        }
-        sql += " ORDER BY r.type, r.id"
-        if let limit = query.limit {
-            sql += " LIMIT ?"
-            arguments.append(limit)
-        }
-        return (sql, arguments)
-    }
-
-    /// The resources (`id`, or `type, id` without a type) having an entry that matches one of the condition's
-    /// values: one `SELECT` per value, joined by `UNION ALL`, so that each alternative uses
-    /// `token_index_by_code` on its own (SQLite would not for an OR of mixed forms). `nil` when there are no
-    /// values.
-    private static func tokenSubquery(
-        _ condition: TokenCondition, type: String?
-    ) -> (String, [any DatabaseValueConvertible])? {
-        guard !condition.values.isEmpty else { return nil }
-        let selected = type == nil ? "t.type, t.id" : "t.id"
-        var branches: [String] = []
-        var arguments: [any DatabaseValueConvertible] = []
-        for value in condition.values {
-            var branch = "SELECT \(selected) FROM token_index t WHERE t.param = ?"
-            arguments.append(condition.param)
-            if let code = value.code {
-                branch += " AND t.code = ?"
-                arguments.append(code)
-            }
-            if let type {
-                branch += " AND t.type = ?"
-                arguments.append(type)
-            }
-            switch value.system {
-            case .any:
+            // The statement asks for one row more than the limit: its presence means more follow.
+            if let limit = query.limit, resources.count == limit {
+                hasMore = true
                 break
-            case .none:
-                branch += " AND t.system = ''"
-            case .exactly(let system):
-                branch += " AND t.system = ?"
-                arguments.append(system)
             }
-            branches.append(branch)
+            let resource = try StoredResource(row: row)
+            var values: [SortValue?] = []
+            values.reserveCapacity(sortCount)
+            for index in 0..<sortCount {
+                values.append(sortValue(row[8 + index] as DatabaseValue))
+            }
+            resources.append(resource)
+            cursors.append(SearchCursor(values: values, type: resource.type, id: resource.id))
         }
-        return (branches.joined(separator: " UNION ALL "), arguments)
+        if case .before = query.page {
+            // Fetched in reverse order (nearest the cursor first): back to the query's order.
+            resources.reverse()
+            cursors.reverse()
+        }
+        return SearchPage(resources: resources, cursors: cursors, hasMore: hasMore)
     }
 
-    private static func placeholders(_ count: Int) -> String {
-        Array(repeating: "?", count: count).joined(separator: ", ")
+    /// How many current, non-deleted resources match `query` (sort, limit and page ignored).
+    static func count(_ db: Database, _ query: SearchQuery) throws -> Int {
+        let (sql, arguments) = countSQL(query)
+        return try Int.fetchOne(statement(db, sql, arguments.count), arguments: StatementArguments(arguments)) ?? 0
     }
+
+    /// A prepared statement: cached per connection for the usual shapes (values are bound, so one shape is one
+    /// SQL text), prepared for one use above ``cachedStatementArgumentLimit`` arguments (long `_id` lists).
+    private static func statement(_ db: Database, _ sql: String, _ argumentCount: Int) throws -> Statement {
+        argumentCount <= cachedStatementArgumentLimit ? try db.cachedStatement(sql: sql) : try db.makeStatement(sql: sql)
+    }
+
+    private static func sortValue(_ value: DatabaseValue) -> SortValue? {
+        switch value.storage {
+        case .null: nil
+        case .int64(let int): .integer(int)
+        case .double(let double): .real(double)
+        case .string(let string): .text(string)
+        case .blob(let data): .text(String(decoding: data, as: UTF8.self))
+        }
+    }
+
+    private static func binding(_ value: SortValue) -> DatabaseValue {
+        switch value {
+        case .text(let text): text.databaseValue
+        case .integer(let int): int.databaseValue
+        case .real(let real): real.databaseValue
+        }
+    }
+
+    /// The SQL of a count.
+    static func countSQL(_ query: SearchQuery) -> (sql: String, arguments: [DatabaseValue]) {
+        var compiler = SQLiteSearchCompiler()
+        let (from, filter) = compiler.source(type: query.type, condition: query.condition, r: "r")
+        let sql = SQLFragment("SELECT count(*) FROM ") + from + SQLFragment(" WHERE ") + filter
+        return (sql.sql, sql.arguments)
+    }
+
+    /// The SQL and arguments of a search page, `nil` when the page is empty whatever the data (a limit of 0).
+    ///
+    /// Without sort keys the rows come in `resource`'s key order (type, id), which a search without a driver
+    /// reads directly; a cursor is a row-value bound on that key. With sort keys the sort values are computed
+    /// as columns `s0`, `s1`... of an inner query and the outer query orders by them (NULLs last in both
+    /// directions), then type and id; a cursor becomes the lexicographic "after"/"before" condition on those
+    /// columns. A page before a cursor is read in the reverse order and turned around by the caller. One row
+    /// more than the limit is fetched to know whether more follow.
+    static func searchSQL(_ query: SearchQuery) -> (sql: String, arguments: [DatabaseValue])? {
+        if let limit = query.limit, limit <= 0 { return nil }
+        var compiler = SQLiteSearchCompiler()
+        let (from, filter) = compiler.source(type: query.type, condition: query.condition, r: "r")
+        let backward: Bool
+        let cursor: SearchCursor?
+        switch query.page {
+        case .first: backward = false; cursor = nil
+        case .after(let c): backward = false; cursor = c
+        case .before(let c): backward = true; cursor = c
+        }
+        var sql: SQLFragment
+        if query.sort.isEmpty {
+            sql = SQLFragment("SELECT \(StoredResource.selection) FROM ") + from
+                + SQLFragment(" CROSS JOIN resource_version v ON \(versionOfResource) WHERE ") + filter
+            if let cursor {
+                sql += SQLFragment(" AND (r.type, r.id) \(backward ? "<" : ">") (?, ?)", [cursor.type, cursor.id])
+            }
+            sql.sql += backward ? " ORDER BY r.type DESC, r.id DESC" : " ORDER BY r.type, r.id"
+        } else {
+            var inner = SQLFragment("SELECT \(StoredResource.selection)")
+            for (index, key) in query.sort.enumerated() {
+                inner += SQLFragment(", ") + compiler.sortExpression(key, r: "r", v: "v") + SQLFragment(" AS s\(index)")
+            }
+            inner += SQLFragment(" FROM ") + from + SQLFragment(" CROSS JOIN resource_version v ON \(versionOfResource) WHERE ")
+                + filter
+            sql = SQLFragment("SELECT * FROM (") + inner + SQLFragment(")")
+            if let cursor {
+                sql += SQLFragment(" WHERE ") + keysetCondition(query.sort, cursor, backward: backward)
+            }
+            var order: [String] = []
+            for (index, key) in query.sort.enumerated() {
+                // NULLs last in the query's order, so first when reading backwards.
+                let descending = key.descending != backward
+                order.append("(s\(index) IS NULL)\(backward ? " DESC" : "")")
+                order.append("s\(index)\(descending ? " DESC" : "")")
+            }
+            order.append(backward ? "type DESC" : "type")
+            order.append(backward ? "id DESC" : "id")
+            sql.sql += " ORDER BY " + order.joined(separator: ", ")
+        }
+        if let limit = query.limit {
+            // One more row than the page: its presence means more follow.
+            sql += SQLFragment(" LIMIT ?", [min(limit, Int(Int32.max) - 1) + 1])
+        }
+        return (sql.sql, sql.arguments)
+    }
+
+    /// The rows strictly after (or, `backward`, before) `cursor` in the order of `sort` then type and id, over
+    /// the columns `s0`, `s1`..., `type`, `id`: for some key, the keys before it are equal and it is
+    /// strictly after. NULL sorts after every value in both directions.
+    private static func keysetCondition(_ sort: [SortKey], _ cursor: SearchCursor, backward: Bool) -> SQLFragment {
+        var alternatives: [SQLFragment] = []
+        var equalPrefix: [SQLFragment] = []
+        for (index, key) in sort.enumerated() {
+            let column = "s\(index)"
+            let value = index < cursor.values.count ? cursor.values[index] : nil
+            let strict: SQLFragment
+            let equal: SQLFragment
+            if let value {
+                let bound = binding(value)
+                equal = SQLFragment("\(column) = ?", [bound])
+                if backward {
+                    strict = SQLFragment("\(column) \(key.descending ? ">" : "<") ?", [bound])
+                } else {
+                    strict = SQLFragment("(\(column) \(key.descending ? "<" : ">") ? OR \(column) IS NULL)", [bound])
+                }
+            } else {
+                equal = SQLFragment("\(column) IS NULL")
+                strict = backward ? SQLFragment("\(column) IS NOT NULL") : .false
+            }
+            alternatives.append(SQLFragment.join(equalPrefix + [strict], "AND", empty: .true))
+            equalPrefix.append(equal)
+        }
+        let tie = SQLFragment("(type, id) \(backward ? "<" : ">") (?, ?)", [cursor.type, cursor.id])
+        alternatives.append(SQLFragment.join(equalPrefix + [tie], "AND", empty: .true))
+        return SQLFragment.join(alternatives, "OR", empty: .false)
+    }
+
+    /// The join condition of `resource r` to the row `v` of its current version, through the patient key.
+    private static let versionOfResource =
+        "v.patient_key = r.patient_key AND v.type = r.type AND v.id = r.id AND v.version = r.version"
 
     // MARK: History
 

@@ -104,17 +104,11 @@ public final class SQLiteStore: FHIRStore {
     }
 
     public func search(_ query: SearchQuery) async throws -> SearchPage {
-        try await reading { db in
-            let resources = try SQLiteQueries.search(db, query)
-            return SearchPage(resources: resources, cursors: resources.map { SearchCursor(values: [], type: $0.type, id: $0.id) }, hasMore: false)
-        }
+        try await reading { db in try SQLiteQueries.search(db, query) }
     }
 
     public func count(_ query: SearchQuery) async throws -> Int {
-        var unlimited = query
-        unlimited.limit = nil
-        let all = unlimited
-        return try await reading { db in try SQLiteQueries.search(db, all).count }
+        try await reading { db in try SQLiteQueries.count(db, query) }
     }
 
     public func write<T: Sendable>(_ body: @escaping @Sendable (any StoreTransaction) throws -> T) async throws -> T {

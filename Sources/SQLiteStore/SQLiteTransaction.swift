@@ -30,11 +30,11 @@ final class SQLiteTransaction: StoreTransaction {
 
     func search(_ query: SearchQuery) throws -> [StoredResource] {
         try checkOpen()
-        return try SQLiteQueries.search(db, query)
+        return try SQLiteQueries.search(db, query).resources
     }
 
     /// Checks the version, then appends the version row, points the lookup row at it and
-    /// replaces the resource's token entries (removing them for a deletion).
+    /// replaces the resource's index entries in every table (removing them for a deletion).
     func put(_ version: NewVersion) throws {
         try checkOpen()
         let current = try Row.fetchOne(
@@ -63,43 +63,29 @@ final class SQLiteTransaction: StoreTransaction {
             SET patient_key = excluded.patient_key, version = excluded.version, deleted = excluded.deleted
             """).execute(arguments: [version.type, version.id, version.patientKey, version.version, isDeletion])
         if let current, !(current[2] as Bool) {
-            let previousKey: String = current[0]
-            try db.cachedStatement(sql: "DELETE FROM token_index WHERE patient_key = ? AND type = ? AND id = ?")
-                .execute(arguments: [previousKey, version.type, version.id])
+            // The previous entries live under the previous key, which may differ from the new one.
+            try SQLiteIndexWriter.delete(db, patientKey: current[0], type: version.type, id: version.id)
         }
         if !isDeletion {
-            try insertTokens(of: version)
+            try SQLiteIndexWriter.insert(
+                db, patientKey: version.patientKey, type: version.type, id: version.id, entries: version.index)
         }
     }
 
-    private func insertTokens(of version: NewVersion) throws {
-        var seen = Set<TokenRow>()
-        let statement = try db.cachedStatement(sql: """
-            INSERT INTO token_index (patient_key, type, id, param, system, code) VALUES (?, ?, ?, ?, ?, ?)
-            """)
-        for entry in version.index {
-            switch entry.value {
-            case .token(let system, let code):
-                let param = entry.param
-                // A missing system is stored as ''; the same entry listed twice is stored once.
-                let row = TokenRow(param: param, system: system ?? "", code: code)
-                guard seen.insert(row).inserted else { continue }
-                try statement.execute(arguments: [
-                    version.patientKey, version.type, version.id, row.param, row.system, row.code,
-                ])
-            default:
-                continue
-            }
-        }
+    /// Replaces the index entries of the current version of `type/id` (no new version); does nothing when the
+    /// resource is absent or deleted (it has no entries to replace).
+    func replaceIndex(type: String, id: String, index: [IndexEntry]) throws {
+        try checkOpen()
+        let current = try Row.fetchOne(
+            db.cachedStatement(sql: "SELECT patient_key, deleted FROM resource WHERE type = ? AND id = ?"),
+            arguments: [type, id])
+        guard let current, !(current[1] as Bool) else { return }
+        let patientKey: String = current[0]
+        try SQLiteIndexWriter.delete(db, patientKey: patientKey, type: type, id: id)
+        try SQLiteIndexWriter.insert(db, patientKey: patientKey, type: type, id: id, entries: index)
     }
 
     private func checkOpen() throws {
         guard isOpen else { throw StoreError.unavailable("the write transaction has ended") }
-    }
-
-    private struct TokenRow: Hashable {
-        var param: String
-        var system: String
-        var code: String
     }
 }

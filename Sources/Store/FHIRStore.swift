@@ -41,6 +41,10 @@ public protocol StoreTransaction {
     /// A `put` that throws for any other reason may have written part of the version: the body must then fail
     /// (rethrow), which rolls the whole body back.
     func put(_ version: NewVersion) throws
+    /// Replaces the search index entries of the current version of `type/id` without writing a new version (for
+    /// `$reindex`, after a search parameter changed). Does nothing when the resource is absent or deleted: it has
+    /// no entries to replace.
+    func replaceIndex(type: String, id: String, index: [IndexEntry]) throws
 }
 
 /// A resource version as stored.

@@ -42,6 +42,16 @@ public enum StoreConformance {
         case .searchCombinesConditionsWithAndAndValuesWithOr: searchCombinesConditionsWithAndAndValuesWithOr
         case .searchSeesOnlyCurrentIndexOfLiveResources: searchSeesOnlyCurrentIndexOfLiveResources
         case .searchOrdersByTypeThenIdAndHonoursLimit: searchOrdersByTypeThenIdAndHonoursLimit
+        case .searchComparesDatesOnRangeBoundaries: searchComparesDatesOnRangeBoundaries
+        case .searchComparesNumbersAndQuantities: searchComparesNumbersAndQuantities
+        case .searchMatchesStringsAndUris: searchMatchesStringsAndUris
+        case .searchMatchesReferencesIdentifiersAndText: searchMatchesReferencesIdentifiersAndText
+        case .searchNestsAndOrNotMissingTypesAndPatientRecord: searchNestsAndOrNotMissingTypesAndPatientRecord
+        case .compositeMatchesComponentsOfTheSameOccurrence: compositeMatchesComponentsOfTheSameOccurrence
+        case .chainsAndReverseChainsFollowReferences: chainsAndReverseChainsFollowReferences
+        case .sortsByParametersWithMissingValuesLast: sortsByParametersWithMissingValuesLast
+        case .pagesForwardAndBackwardStayConsistentWhileDataChanges: pagesForwardAndBackwardStayConsistentWhileDataChanges
+        case .indexIsReplacedOnUpdateDeleteKeyChangeAndReindex: indexIsReplacedOnUpdateDeleteKeyChangeAndReindex
         case .resourcesCarryTheirPatientKey: resourcesCarryTheirPatientKey
         case .changingPatientKeyKeepsHistoryReadable: changingPatientKeyKeepsHistoryReadable
         }

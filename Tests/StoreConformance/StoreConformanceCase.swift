@@ -30,6 +30,17 @@ public enum StoreConformanceCase: String, CaseIterable, Sendable {
     case searchCombinesConditionsWithAndAndValuesWithOr
     case searchSeesOnlyCurrentIndexOfLiveResources
     case searchOrdersByTypeThenIdAndHonoursLimit
+    // Search model
+    case searchComparesDatesOnRangeBoundaries
+    case searchComparesNumbersAndQuantities
+    case searchMatchesStringsAndUris
+    case searchMatchesReferencesIdentifiersAndText
+    case searchNestsAndOrNotMissingTypesAndPatientRecord
+    case compositeMatchesComponentsOfTheSameOccurrence
+    case chainsAndReverseChainsFollowReferences
+    case sortsByParametersWithMissingValuesLast
+    case pagesForwardAndBackwardStayConsistentWhileDataChanges
+    case indexIsReplacedOnUpdateDeleteKeyChangeAndReindex
     // Patient key
     case resourcesCarryTheirPatientKey
     case changingPatientKeyKeepsHistoryReadable
