@@ -46,7 +46,7 @@ let package = Package(
         .target(name: "StoreConformance", dependencies: ["Store", "FHIRCore"], path: "Tests/StoreConformance"),
         // Layer 7a: FHIR interactions as plain functions, no HTTP.
         .target(name: "FHIRServer", dependencies: [
-            "FHIRCore", "Store",
+            "FHIRCore", "FHIRPath", "Search", "Store",
             .product(name: "Logging", package: "swift-log"),
         ]),
         // Layer 7b: the Hummingbird adapter (routing, content negotiation, headers).
@@ -76,7 +76,7 @@ let package = Package(
         ]),
         .testTarget(name: "FHIRCoreTests", dependencies: ["FHIRCore"], resources: [.copy("Fixtures")]),
         .testTarget(name: "SQLiteStoreTests", dependencies: ["SQLiteStore", "StoreConformance", "Store", "FHIRCore"]),
-        .testTarget(name: "FHIRServerTests", dependencies: ["FHIRServer", "SQLiteStore", "Store", "FHIRCore"]),
+        .testTarget(name: "FHIRServerTests", dependencies: ["FHIRServer", "Search", "SQLiteStore", "Store", "FHIRCore"]),
         .testTarget(name: "DossierHTTPTests", dependencies: [
             "DossierHTTP", "FHIRServer", "SQLiteStore", "FHIRCore",
             .product(name: "HummingbirdTesting", package: "hummingbird"),

@@ -2,6 +2,7 @@ import FHIRCore
 import Foundation
 import Logging
 import Store
+import Synchronization
 
 /// The FHIR R4 REST interactions as plain functions over ``FHIRRequest`` / ``FHIRResponse``: no HTTP here.
 ///
@@ -15,12 +16,18 @@ public final class FHIRService: Sendable {
     public let configuration: ServerConfiguration
     let logger: Logger
     let writer: ResourceWriter
+    /// The search parameters in force, with the index builder and parser made from them.
+    let searchEngines: SearchEngine
+    /// Whether the custom SearchParameter resources stored on the server have been added to ``searchEngines``.
+    let searchParametersLoaded = Mutex(false)
 
     public init(store: any FHIRStore, configuration: ServerConfiguration = .init(), logger: Logger = Logger(label: "dossier.fhir")) {
         self.store = store
         self.configuration = configuration
         self.logger = logger
-        self.writer = ResourceWriter()
+        let engines = SearchEngine(configuration: configuration)
+        self.searchEngines = engines
+        self.writer = ResourceWriter(engine: engines)
     }
 
     /// Handles one interaction. Never throws: every failure becomes an OperationOutcome response with its status.
@@ -30,6 +37,8 @@ public final class FHIRService: Sendable {
             if request.body.count > configuration.maxBodyBytes {
                 throw FHIRError(.payloadTooLarge, "The request body (\(request.body.count) bytes) exceeds the limit of \(configuration.maxBodyBytes) bytes")
             }
+            // Writes are indexed with the custom search parameters too: load them before the first request.
+            _ = try await searchEngine()
             var response = try await route(request)
             if request.method == .head { response.body = [] }
             return response
@@ -64,15 +73,17 @@ public final class FHIRService: Sendable {
         switch p.count {
         case 0:
             if m == .post { return try await bundle(request) }
-            if isRead { throw FHIRError(.notImplemented, "System-level search is not supported yet; search a resource type ([base]/Patient?...)") }
+            if isRead { return try await search(request, scope: .system) }
         case 1:
             if p[0] == "metadata" { if isRead { return capabilities(request) } }
             else if p[0] == "_history" { if isRead { return try await history(request, scope: .system) } }
+            else if p[0] == "_search" { if m == .post { return try await search(request, scope: .system) } }
+            else if p[0] == "$reindex" { if m == .post { return try await reindex(request, type: nil) } }
             else if p[0].hasPrefix("$") { throw FHIRError(.notImplemented, "Operation \(p[0]) is not supported") }
             else {
                 let type = try resourceType(p[0])
                 switch m {
-                case .get, .head: return try await search(request, type: type)
+                case .get, .head: return try await search(request, scope: .type(type))
                 case .post: return try await create(request, type: type)
                 case .put: return try await conditionalUpdate(request, type: type)
                 case .delete: return try await conditionalDelete(request, type: type)
@@ -82,7 +93,8 @@ public final class FHIRService: Sendable {
         case 2:
             let type = try resourceType(p[0])
             if p[1] == "_history" { if isRead { return try await history(request, scope: .type(type)) } }
-            else if p[1] == "_search" { if m == .post { return try await search(request, type: type) } }
+            else if p[1] == "_search" { if m == .post { return try await search(request, scope: .type(type)) } }
+            else if p[1] == "$reindex" { if m == .post { return try await reindex(request, type: type) } }
             else if p[1].hasPrefix("$") { throw FHIRError(.notImplemented, "Operation \(p[1]) is not supported") }
             else {
                 let id = try resourceID(p[1])
@@ -96,9 +108,17 @@ public final class FHIRService: Sendable {
             }
         case 3:
             let type = try resourceType(p[0])
+            if type == "Patient", p[2] == "$everything" {
+                let id = try resourceID(p[1])
+                if isRead || m == .post { return try await everything(request, patientID: id) }
+                throw FHIRError(.methodNotAllowed, "\(m.rawValue) is not allowed on [base]/\(p.joined(separator: "/"))")
+            }
             if p[2].hasPrefix("$") { throw FHIRError(.notImplemented, "Operation \(p[2]) is not supported") }
             let id = try resourceID(p[1])
             if p[2] == "_history" { if isRead { return try await history(request, scope: .instance(type: type, id: id)) } }
+            else if type == "Patient", R4.resourceTypes.contains(p[2]) {
+                if isRead { return try await search(request, scope: .compartment(patientID: id, type: p[2])) }
+            }
             else { throw FHIRError(.notFound, "Unknown URL: \(p.joined(separator: "/"))") }
         case 4:
             let type = try resourceType(p[0])
@@ -117,11 +137,12 @@ public final class FHIRService: Sendable {
     /// The methods a URL of this shape accepts (the `Allow` header of a 405).
     static func allowedMethods(_ path: [String]) -> [String] {
         switch path.count {
-        case 0: return ["POST"]
+        case 0: return ["GET", "HEAD", "POST"]
         case 1 where path[0] == "metadata" || path[0] == "_history": return ["GET", "HEAD"]
+        case 1 where path[0] == "_search" || path[0] == "$reindex": return ["POST"]
         case 1: return ["GET", "HEAD", "POST", "PUT", "DELETE", "PATCH"]
         case 2 where path[1] == "_history": return ["GET", "HEAD"]
-        case 2 where path[1] == "_search": return ["POST"]
+        case 2 where path[1] == "_search" || path[1] == "$reindex": return ["POST"]
         case 2: return ["GET", "HEAD", "PUT", "DELETE", "PATCH"]
         default: return ["GET", "HEAD"]
         }

@@ -12,6 +12,12 @@ public struct ServerConfiguration: Sendable {
     public var defaultPageSize: Int
     /// Largest `_count` honoured (larger values are capped, and the Bundle says so).
     public var maxPageSize: Int
+    /// Most resources `_include`/`_revinclude` add to one page (beyond, the Bundle says so and the client pages).
+    public var maxIncludes: Int
+    /// Most levels `:iterate` follows.
+    public var maxIncludeDepth: Int
+    /// Most codes a `:in` ValueSet or a `:below`/`:above` subsumption may expand to.
+    public var maxExpansionCodes: Int
 
     public init(
         baseURL: String = "http://127.0.0.1:8080/fhir",
@@ -19,7 +25,10 @@ public struct ServerConfiguration: Sendable {
         maxJSONDepth: Int = 64,
         maxBundleEntries: Int = 10_000,
         defaultPageSize: Int = 50,
-        maxPageSize: Int = 1_000
+        maxPageSize: Int = 1_000,
+        maxIncludes: Int = 1_000,
+        maxIncludeDepth: Int = 3,
+        maxExpansionCodes: Int = 10_000
     ) {
         var base = baseURL
         while base.hasSuffix("/") { base.removeLast() }
@@ -29,5 +38,8 @@ public struct ServerConfiguration: Sendable {
         self.maxBundleEntries = maxBundleEntries
         self.defaultPageSize = defaultPageSize
         self.maxPageSize = maxPageSize
+        self.maxIncludes = maxIncludes
+        self.maxIncludeDepth = maxIncludeDepth
+        self.maxExpansionCodes = maxExpansionCodes
     }
 }

@@ -61,7 +61,7 @@ struct ValidationTests {
         let t = try TestService.make(); defer { Task { await t.close() } }
         #expect(await t.send(.delete, "metadata").status == 405)
         #expect(await t.send(.post, "Patient/1").status == 405)
-        #expect(await t.send(.get, "Patient/1/$everything").status == 501)
+        #expect(await t.send(.get, "Patient/1/$frobnicate").status == 501)
     }
 
     @Test func metadataIsACapabilityStatement() async throws {

@@ -123,7 +123,7 @@ extension FHIRService {
         var fullUrl: String?
         var action: Action
         /// The token entries of the entry's resource, computed while planning (off the store's writer).
-        var tokens: [IndexEntry]? = nil
+        var precomputed: [IndexEntry]? = nil
 
         /// FHIR's processing order: DELETE, POST, PUT/PATCH, GET.
         var order: Int {
@@ -198,7 +198,7 @@ extension FHIRService {
             switch p.action {
             case .create(let type, _, let resource, _), .update(let type, _, let resource, _),
                  .conditionalUpdate(let type, _, let resource, _, _):
-                p.tokens = writer.indexer.tokens(.object(resource), type: type)
+                p.precomputed = writer.referenceIndependentEntries(.object(resource), type: type)
             default:
                 break
             }
@@ -224,6 +224,7 @@ extension FHIRService {
         let outcomes: [Int: WriteOutcome] = try await store.write { tx in
             try self.runTransaction(tx, writes)
         }
+        didWrite(outcomes.values.compactMap(\.written))
         // Reads run after the writes committed, so they see them.
         var responses: [JSON] = []
         responses.reserveCapacity(planned.count)
@@ -309,13 +310,13 @@ extension FHIRService {
                 case .create(let type, _, let resource, _):
                     if let match = existing[p.index] { outcomes[p.index] = .existing(match); continue }
                     let rewritten = try ReferenceRewriter.rewrite(resource, resolve)
-                    outcomes[p.index] = .created(try writer.put(tx, type: type, id: idOf[p.index]!, resource: rewritten, method: .create, current: nil, tokens: p.tokens))
+                    outcomes[p.index] = .created(try writer.put(tx, type: type, id: idOf[p.index]!, resource: rewritten, method: .create, current: nil, precomputed: p.precomputed))
                 case .update(let type, let id, let resource, let ifMatch):
                     let rewritten = try ReferenceRewriter.rewrite(resource, resolve)
-                    outcomes[p.index] = try updateInTransaction(tx, type: type, id: id, resource: rewritten, ifMatch: ifMatch, tokens: p.tokens)
+                    outcomes[p.index] = try updateInTransaction(tx, type: type, id: id, resource: rewritten, ifMatch: ifMatch, precomputed: p.precomputed)
                 case .conditionalUpdate(let type, _, let resource, let ifMatch, _):
                     let rewritten = try ReferenceRewriter.rewrite(resource, resolve)
-                    outcomes[p.index] = try updateInTransaction(tx, type: type, id: idOf[p.index]!, resource: rewritten, ifMatch: ifMatch, tokens: p.tokens)
+                    outcomes[p.index] = try updateInTransaction(tx, type: type, id: idOf[p.index]!, resource: rewritten, ifMatch: ifMatch, precomputed: p.precomputed)
                 case .patch(let type, let id, let query, let patch, let ifMatch):
                     outcomes[p.index] = try patchInTransaction(tx, type: type, id: id, query: query, patch: patch, ifMatch: ifMatch)
                 case .read:

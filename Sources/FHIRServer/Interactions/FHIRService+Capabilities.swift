@@ -3,7 +3,7 @@ import Foundation
 
 extension FHIRService {
     /// The software version reported in the CapabilityStatement.
-    public static let softwareVersion = "0.1.0"
+    public static let softwareVersion = "0.2.0"
 
     /// `GET [base]/metadata`: a CapabilityStatement that claims only what is implemented.
     func capabilities(_ request: FHIRRequest) -> FHIRResponse {
@@ -11,15 +11,23 @@ extension FHIRService {
         return FHIRResponse(status: 200, headers: [("Content-Type", FHIRMediaType.fhirJSON)], body: render(json, request))
     }
 
-    /// The CapabilityStatement of this server.
+    /// The CapabilityStatement of this server: every resource type with its search parameters in force (standard
+    /// and custom), includes and reverse includes, and the operations implemented.
     var capabilityStatement: JSON {
+        let registry = searchEngines.current.registry
         let interactions: JSON = .array(["read", "vread", "update", "patch", "delete", "history-instance", "history-type", "create", "search-type"].map { .object(["code": .string($0)]) })
+        let common: [JSON] = [
+            ["name": "_id", "type": "token", "definition": "http://hl7.org/fhir/SearchParameter/Resource-id"],
+            ["name": "_lastUpdated", "type": "date", "definition": "http://hl7.org/fhir/SearchParameter/Resource-lastUpdated"],
+        ]
         let resources: [JSON] = R4.resourceTypes.sorted().map { type in
-            var searchParams: [JSON] = [["name": "_id", "type": "token", "definition": "http://hl7.org/fhir/SearchParameter/Resource-id"]]
-            for p in R4.searchParameters.parameters(for: type) where p.type == .token && !p.code.hasPrefix("_") {
-                searchParams.append(.object(["name": .string(p.code), "type": "token", "definition": .string(p.url)]))
+            var searchParams = common
+            var includes: [JSON] = []
+            for p in registry.parameters(for: type) where p.type != .special && p.code != "_id" && p.code != "_lastUpdated" {
+                searchParams.append(.object(["name": .string(p.code), "type": .string(p.type.rawValue), "definition": .string(p.url)]))
+                if p.type == .reference { includes.append(.string("\(type):\(p.code)")) }
             }
-            return .object([
+            var resource: JSONObject = [
                 "type": .string(type),
                 "interaction": interactions,
                 "versioning": "versioned-update",
@@ -30,8 +38,16 @@ extension FHIRService {
                 "conditionalUpdate": true,
                 "conditionalDelete": "single",
                 "referencePolicy": ["literal", "logical"],
+                "searchInclude": .array([.string("*")] + includes),
+                "searchRevInclude": .array([.string("*")]),
                 "searchParam": .array(searchParams),
-            ])
+            ]
+            var operations: [JSON] = [["name": "reindex", "definition": "https://dossier.health/OperationDefinition/reindex"]]
+            if type == "Patient" {
+                operations.append(["name": "everything", "definition": "http://hl7.org/fhir/OperationDefinition/Patient-everything"])
+            }
+            resource["operation"] = .array(operations)
+            return .object(resource)
         }
         let statement: JSON = [
             "resourceType": "CapabilityStatement",
@@ -47,7 +63,13 @@ extension FHIRService {
             "rest": [[
                 "mode": "server",
                 "resource": .array(resources),
-                "interaction": [["code": "transaction"], ["code": "batch"], ["code": "history-system"]],
+                "interaction": [["code": "transaction"], ["code": "batch"], ["code": "history-system"], ["code": "search-system"]],
+                "searchParam": [
+                    ["name": "_type", "type": "token", "definition": "http://hl7.org/fhir/SearchParameter/Resource-type"],
+                    ["name": "_id", "type": "token", "definition": "http://hl7.org/fhir/SearchParameter/Resource-id"],
+                    ["name": "_lastUpdated", "type": "date", "definition": "http://hl7.org/fhir/SearchParameter/Resource-lastUpdated"],
+                ],
+                "operation": [["name": "reindex", "definition": "https://dossier.health/OperationDefinition/reindex"]],
             ]],
         ]
         return statement

@@ -12,14 +12,15 @@ extension FHIRService {
         let resource = try parseResource(request, expectedType: type)
         let condition = try request.header("if-none-exist").map { h throws(FHIRError) in try ConditionalQuery.parse(type: type, query: h) }
         let id = Self.newID()
+        let index = writer.allEntries(resource, type: type)
         let outcome = try await store.write { tx in
-            try self.createInTransaction(tx, type: type, id: id, resource: resource, ifNoneExist: condition)
+            try self.createInTransaction(tx, type: type, id: id, resource: resource, ifNoneExist: condition, index: index)
         }
         return writeResponse(outcome, request: request)
     }
 
     func createInTransaction(_ tx: any StoreTransaction, type: String, id: String, resource: JSONObject,
-                             ifNoneExist: SearchQuery?) throws -> WriteOutcome {
+                             ifNoneExist: SearchQuery?, index: [IndexEntry]? = nil) throws -> WriteOutcome {
         if let ifNoneExist {
             let matches = try tx.search(ifNoneExist)
             if matches.count > 1 {
@@ -27,7 +28,7 @@ extension FHIRService {
             }
             if let match = matches.first { return .existing(match) }
         }
-        return .created(try writer.put(tx, type: type, id: id, resource: resource, method: .create, current: nil))
+        return .created(try writer.put(tx, type: type, id: id, resource: resource, method: .create, current: nil, index: index))
     }
 
     // MARK: update
@@ -42,17 +43,18 @@ extension FHIRService {
             throw FHIRError(.invalid, "The resource id '\(bodyID)' does not match the URL id '\(id)'", issueType: "invalid", expression: ["\(type).id"])
         }
         let ifMatch = try ifMatchVersion(request)
+        let index = writer.allEntries(resource, type: type)
         let outcome = try await store.write { tx in
-            try self.updateInTransaction(tx, type: type, id: id, resource: resource, ifMatch: ifMatch)
+            try self.updateInTransaction(tx, type: type, id: id, resource: resource, ifMatch: ifMatch, index: index)
         }
         return writeResponse(outcome, request: request)
     }
 
     func updateInTransaction(_ tx: any StoreTransaction, type: String, id: String, resource: JSONObject,
-                             ifMatch: Int?, tokens: [IndexEntry]? = nil) throws -> WriteOutcome {
+                             ifMatch: Int?, precomputed: [IndexEntry]? = nil, index: [IndexEntry]? = nil) throws -> WriteOutcome {
         let current = try tx.read(type: type, id: id)
         try checkIfMatch(ifMatch, current: current, type: type, id: id)
-        let stored = try writer.put(tx, type: type, id: id, resource: resource, method: .update, current: current, tokens: tokens)
+        let stored = try writer.put(tx, type: type, id: id, resource: resource, method: .update, current: current, precomputed: precomputed, index: index)
         return (current == nil || current!.isDeleted) ? .created(stored) : .updated(stored)
     }
 
@@ -190,6 +192,7 @@ extension FHIRService {
 
     /// The HTTP response of a write outcome.
     func writeResponse(_ outcome: WriteOutcome, request: FHIRRequest) -> FHIRResponse {
+        if let written = outcome.written { didWrite([written]) }
         switch outcome {
         case .created(let s): return writeResponse(status: 201, s, request: request, location: true)
         case .updated(let s): return writeResponse(status: 200, s, request: request, location: false)

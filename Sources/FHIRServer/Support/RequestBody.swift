@@ -44,6 +44,7 @@ extension FHIRService {
             }
             throw FHIRError(.invalid, issues: prefixed)
         }
+        if type == "SearchParameter" { try Self.checkSearchParameter(json) }
         return object
     }
 

@@ -1,16 +1,52 @@
 import FHIRCore
 import Foundation
+import Search
 import Store
 
 /// Turns a validated resource into a stored version inside a write transaction: sets `id`, `meta.versionId`,
 /// `meta.lastUpdated`, serialises it, derives its patient key and index entries, and puts it.
 struct ResourceWriter: Sendable {
     let indexer = ResourceIndexer()
+    /// The search parameters in force (their index builder indexes every version written).
+    let engine: SearchEngine
 
-    /// Writes `resource` as the next version of `type/id` (version 1 when `current` is nil). `tokens`, when given,
-    /// are the resource's token entries computed beforehand (``ResourceIndexer/tokens(_:type:)``).
+    /// The entries of `resource` that do not depend on its references (every entry but the `.reference` ones),
+    /// computed before a transaction starts, off the store's single writer: a transaction rewrites references
+    /// (`urn:uuid:`, conditional) inside the store transaction, and only the reference entries are then added
+    /// (``put(_:type:id:resource:method:current:precomputed:)``).
+    func referenceIndependentEntries(_ resource: JSON, type: String) -> [IndexEntry] {
+        engine.current.builder.entries(for: resource, type: type).filter {
+            if case .reference = $0.value { return false }
+            return true
+        }
+    }
+
+    /// The entries of a resource: all of them, or the precomputed reference-independent ones plus those of its
+    /// reference parameters.
+    private func entries(_ json: JSON, type: String, precomputed: [IndexEntry]?) -> [IndexEntry] {
+        let snapshot = engine.current
+        guard let precomputed else { return snapshot.builder.entries(for: json, type: type) }
+        var all = precomputed
+        var seen = Set(precomputed)
+        for parameter in snapshot.registry.parameters(for: type) where parameter.type == .reference {
+            for entry in snapshot.builder.entries(for: json, type: type, param: parameter.code) where seen.insert(entry).inserted {
+                all.append(entry)
+            }
+        }
+        return all
+    }
+
+    /// All the entries of a resource whose references will not be rewritten (a single create or update), computed
+    /// before its store transaction starts, off the single writer.
+    func allEntries(_ resource: JSONObject, type: String) -> [IndexEntry] {
+        engine.current.builder.entries(for: .object(resource), type: type)
+    }
+
+    /// Writes `resource` as the next version of `type/id` (version 1 when `current` is nil). `precomputed`, when
+    /// given, are the resource's reference-independent entries (``referenceIndependentEntries(_:type:)``); `index`,
+    /// when given, all of them (``allEntries(_:type:)``).
     func put(_ tx: any StoreTransaction, type: String, id: String, resource: JSONObject, method: WriteMethod,
-             current: StoredResource?, tokens: [IndexEntry]? = nil) throws -> StoredResource {
+             current: StoredResource?, precomputed: [IndexEntry]? = nil, index complete: [IndexEntry]? = nil) throws -> StoredResource {
         let version = (current?.version ?? 0) + 1
         var object = resource
         object.insert(.string(type), forKey: "resourceType", at: 0)
@@ -22,7 +58,7 @@ struct ResourceWriter: Sendable {
         let json = JSON.object(object)
         let content = json.serialized()
         let patientKey = indexer.patientKey(json, type: type)
-        let index = tokens ?? indexer.tokens(json, type: type)
+        let index = complete ?? entries(json, type: type, precomputed: precomputed)
         let new = NewVersion(type: type, id: id, version: version, method: method, content: content,
                              patientKey: patientKey, index: index)
         try tx.put(new)

@@ -13,6 +13,14 @@ enum WriteOutcome: Sendable {
     /// A delete found nothing to delete (204).
     case nothingToDelete
 
+    /// The version this outcome wrote, if any.
+    var written: StoredResource? {
+        switch self {
+        case .created(let s), .updated(let s), .deleted(let s): s
+        case .existing, .nothingToDelete: nil
+        }
+    }
+
     var status: Int {
         switch self {
         case .created: 201
