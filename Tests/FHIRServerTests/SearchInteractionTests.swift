@@ -63,6 +63,9 @@ struct SearchInteractionTests {
         let page = await t.send(.get, "Observation?subject=Patient/p1&_count=2")
         #expect(page.json["total"]?.numberText == "9")
         #expect(Self.ids(page).count == 2)
+        let empty = await t.send(.get, "Observation?subject=Patient/p1&_count=0")
+        #expect(empty.json["total"]?.numberText == "9")
+        #expect(empty.json["entry"] == nil)
         let none = await t.send(.get, "Observation?subject=Patient/p1&_count=2&_total=none")
         #expect(none.json["total"] == nil)
     }

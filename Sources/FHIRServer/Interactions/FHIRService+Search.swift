@@ -75,7 +75,8 @@ extension FHIRService {
         case .accurate?, .estimate?:
             total = try await store.count(query)
         case nil:
-            if case .first = position, !page.hasMore {
+            // The first page holds everything when it is not full: no count needed.
+            if case .first = position, !page.hasMore, page.resources.count < parsed.count {
                 total = page.resources.count
             } else {
                 total = try await store.count(query)
