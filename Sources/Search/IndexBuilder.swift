@@ -8,8 +8,8 @@ import Synchronization
 /// expression selects, as ``IndexEntry`` values of the parameter's kind (token, string, date range, number and
 /// quantity ranges, reference, uri, composite). Pure: the same resource always gives the same entries.
 ///
-/// Each parameter's expression is compiled once per resource type and cached: simple paths run on FHIRCore's
-/// ``SimplePath``, the others (`where(type='...')`, `exists()`) on the FHIRPath engine. A parameter whose root
+/// Each parameter's expression is compiled once per resource type and cached: simple paths are compiled against the
+/// R4 model into member lookups (`TypedPath`, falling back to FHIRCore's ``SimplePath``), the others (`where(type='...')`, `exists()`) on the FHIRPath engine. A parameter whose root
 /// element is absent from the resource is skipped without evaluation.
 public struct IndexBuilder: Sendable {
     /// The parameters searched.
@@ -67,7 +67,7 @@ public struct IndexBuilder: Sendable {
         for component in parameter.components {
             var found: [IndexValue] = []
             for item in component.expression.evaluate(relativeTo: value, resource: resource) {
-                IndexValues.extract(item, as: component.type, baseURL: baseURL, into: &found)
+                IndexValues.extract(item, as: component.type, baseURL: baseURL, withText: false, into: &found)
             }
             // Only the primary kinds take part: composite queries never use `:text`, `:of-type` or `:identifier`.
             found.removeAll { value in
@@ -128,11 +128,14 @@ struct CompiledParameter: Sendable {
 
 /// A compiled expression: FHIRCore's fast ``SimplePath`` when it accepts the expression, FHIRPath otherwise.
 enum CompiledExpression: Sendable {
+    case typed(TypedPath)
     case simple(SimplePath)
     case fhirPath(FHIRPathExpression)
 
-    init?(_ text: String) {
-        if let path = try? SimplePath(text) {
+    init?(_ text: String, resourceType: String) {
+        if let path = TypedPath(text, resourceType: resourceType) {
+            self = .typed(path)
+        } else if let path = try? SimplePath(text) {
             self = .simple(path)
         } else if let expression = try? FHIRPathExpression(text) {
             self = .fhirPath(expression)
@@ -143,6 +146,7 @@ enum CompiledExpression: Sendable {
 
     func evaluate(_ resource: JSON) -> [JSON] {
         switch self {
+        case .typed(let path): return path.evaluate(resource)
         case .simple(let path): return path.evaluate(resource)
         case .fhirPath(let expression):
             return ((try? expression.evaluate(resource)) ?? []).compactMap(Self.json)
@@ -228,7 +232,7 @@ final class CompiledParameters: Sendable {
     private func compile(_ type: String) -> [CompiledParameter] {
         registry.parameters(for: type).compactMap { definition in
             guard definition.code != "_id", definition.code != "_lastUpdated", definition.type != .special,
-                  let text = definition.expression(for: type), let expression = CompiledExpression(text) else { return nil }
+                  let text = definition.expression(for: type), let expression = CompiledExpression(text, resourceType: type) else { return nil }
             var components: [CompiledParameter.Component] = []
             if definition.type == .composite {
                 for component in definition.components {

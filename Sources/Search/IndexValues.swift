@@ -13,9 +13,11 @@ enum IndexValues {
     /// The currency system of Money.
     static let currencySystem = "urn:iso:std:iso:4217"
 
-    static func extract(_ value: JSON, as type: SearchParameterType, baseURL: String, into out: inout [IndexValue]) {
+    /// Appends the values of `value` for a parameter of `type`; without `withText`, tokens give no `tokenText`.
+    static func extract(_ value: JSON, as type: SearchParameterType, baseURL: String, withText: Bool = true,
+                        into out: inout [IndexValue]) {
         switch type {
-        case .token: token(value, into: &out)
+        case .token: token(value, withText: withText, into: &out)
         case .string: string(value, into: &out)
         case .date: date(value, into: &out)
         case .number: number(value, into: &out)
@@ -28,7 +30,7 @@ enum IndexValues {
 
     // MARK: token
 
-    static func token(_ value: JSON, into out: inout [IndexValue]) {
+    static func token(_ value: JSON, withText: Bool = true, into out: inout [IndexValue]) {
         switch value {
         case .string(let s): out.append(.token(system: nil, code: s))
         case .bool(let b): out.append(.token(system: nil, code: b ? "true" : "false"))
@@ -36,8 +38,8 @@ enum IndexValues {
         case .object(let o):
             if o["coding"] != nil || (o["text"] != nil && o["value"] == nil && o["code"] == nil) {
                 // CodeableConcept.
-                for coding in o["coding"]?.arrayValue ?? [] { token(coding, into: &out) }
-                if let text = o["text"]?.stringValue { out.append(.tokenText(SearchText.normalize(text))) }
+                for coding in o["coding"]?.arrayValue ?? [] { token(coding, withText: withText, into: &out) }
+                if withText, let text = o["text"]?.stringValue { out.append(.tokenText(FastText.normalize(text))) }
             } else if let v = o["value"]?.stringValue {
                 let system = o["system"]?.stringValue
                 if let system, contactSystems.contains(system) {
@@ -52,13 +54,13 @@ enum IndexValues {
                                 out.append(.identifierOfType(typeSystem: coding["system"]?.stringValue, typeCode: typeCode, value: v))
                             }
                         }
-                        if let text = type["text"]?.stringValue { out.append(.tokenText(SearchText.normalize(text))) }
+                        if withText, let text = type["text"]?.stringValue { out.append(.tokenText(FastText.normalize(text))) }
                     }
                 }
             } else {
                 // Coding.
                 if let code = o["code"]?.stringValue { out.append(.token(system: o["system"]?.stringValue, code: code)) }
-                if let display = o["display"]?.stringValue { out.append(.tokenText(SearchText.normalize(display))) }
+                if withText, let display = o["display"]?.stringValue { out.append(.tokenText(FastText.normalize(display))) }
             }
         default: break
         }
@@ -68,14 +70,14 @@ enum IndexValues {
 
     static func string(_ value: JSON, into out: inout [IndexValue]) {
         switch value {
-        case .string(let s): out.append(.string(normalized: SearchText.normalize(s), exact: s))
+        case .string(let s): out.append(.string(normalized: FastText.normalize(s), exact: s))
         case .object(let o):
             for key in stringParts {
                 guard let part = o[key] else { continue }
                 if case .array(let items) = part {
-                    for item in items { if let s = item.stringValue { out.append(.string(normalized: SearchText.normalize(s), exact: s)) } }
+                    for item in items { if let s = item.stringValue { out.append(.string(normalized: FastText.normalize(s), exact: s)) } }
                 } else if let s = part.stringValue {
-                    out.append(.string(normalized: SearchText.normalize(s), exact: s))
+                    out.append(.string(normalized: FastText.normalize(s), exact: s))
                 }
             }
         default: break
@@ -167,7 +169,7 @@ enum IndexValues {
     /// A `Reference.reference` string as a ``ReferenceValue``: local (also an absolute URL under `baseURL`),
     /// versioned, or absolute; nil for contained (`#id`) and unreadable references.
     static func reference(_ text: String, baseURL: String) -> ReferenceValue? {
-        if text.hasPrefix("#") { return nil }
+        if text.utf8.first == UInt8(ascii: "#") { return nil }
         if let local = localPart(of: text, baseURL: baseURL), let parsed = ReferenceParser.parse(local),
            parsed.kind == .relative, let type = parsed.type, let id = parsed.id {
             return ReferenceValue(type: type, id: id, version: parsed.version)
@@ -202,9 +204,10 @@ enum IndexValues {
 
     /// The `Type/id...` part of an absolute URL on this server; nil for other URLs.
     static func localPart(of text: String, baseURL: String) -> String? {
-        guard !baseURL.isEmpty, text.count > baseURL.count + 1, text.hasPrefix(baseURL) else { return nil }
-        let rest = text.dropFirst(baseURL.count)
-        guard rest.first == "/" else { return nil }
-        return String(rest.dropFirst())
+        let t = text.utf8, b = baseURL.utf8
+        guard !b.isEmpty, t.count > b.count + 1, t.starts(with: b) else { return nil }
+        let rest = t.dropFirst(b.count)
+        guard rest.first == UInt8(ascii: "/") else { return nil }
+        return String(Substring(rest.dropFirst()))
     }
 }

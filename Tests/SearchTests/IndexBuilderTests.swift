@@ -64,6 +64,14 @@ import Search
         #expect(values(entries, "address-postalcode") == [.string(normalized: "02537", exact: "02537")])
     }
 
+    @Test func indexedStringsAreNormalisedExactlyLikeSearchText() throws {
+        let samples = ["  Mixed\tCASE\r\nText\u{0B}\u{0C} end ", "\u{1C}sep\u{1F}", "Ünïcödé  Straße", "ABC-xyz_09 ", "", " "]
+        for sample in samples {
+            let r = JSON.object(["resourceType": "Patient", "name": .array([.object(["family": .string(sample)])])])
+            #expect(values(builder.entries(for: r, type: "Patient"), "family") == [.string(normalized: SearchText.normalize(sample), exact: sample)])
+        }
+    }
+
     @Test func accentsAndCaseAreFoldedButExactKeepsTheText() throws {
         let r = try resource(#"{"resourceType":"Patient","name":[{"family":"Élodie  Durand"}]}"#)
         #expect(values(builder.entries(for: r, type: "Patient"), "family") == [.string(normalized: "elodie durand", exact: "Élodie  Durand")])
