@@ -278,7 +278,7 @@ import Search
 }
 
 /// Throughput of IndexBuilder over the Synthea bundles in `data/synthea`, one core. Opt-in:
-/// `DOSSIER_BENCH=1 swift test -c release --filter IndexBuilderThroughput` (see benchmarks/index-builder.sh).
+/// `DOSSIER_BENCH=1 swift test -c release -Xswiftc -enable-testing --filter IndexBuilderThroughput` (see benchmarks/index-builder.sh).
 @Suite struct IndexBuilderThroughput {
     @Test(.enabled(if: ProcessInfo.processInfo.environment["DOSSIER_BENCH"] == "1"))
     func indexBuilderThroughputOnSyntheaBundles() throws {
