@@ -34,7 +34,8 @@ public struct IndexBuilder: Sendable {
         for parameter in cache.parameters(for: type) where parameter.applies(to: present) {
             extract(parameter, from: resource, into: &entries)
         }
-        return Self.deduplicated(entries)
+        // Entries of different parameters never compare equal: each parameter's values are deduplicated alone.
+        return entries
     }
 
     /// The entries of one parameter (used for `_include`); empty for an unknown parameter.
@@ -42,23 +43,23 @@ public struct IndexBuilder: Sendable {
         guard let parameter = cache.parameters(for: type).first(where: { $0.code == param }) else { return [] }
         var entries: [IndexEntry] = []
         extract(parameter, from: resource, into: &entries)
-        return Self.deduplicated(entries)
+        return entries
     }
 
     private func extract(_ parameter: CompiledParameter, from resource: JSON, into entries: inout [IndexEntry]) {
         let values = parameter.expression.evaluate(resource)
         guard !values.isEmpty else { return }
         if parameter.type == .composite {
+            var found: [IndexValue] = []
             for value in values {
-                for combination in compositeValues(parameter, of: value, resource: resource) {
-                    entries.append(IndexEntry(param: parameter.code, value: .composite(combination)))
-                }
+                for combination in compositeValues(parameter, of: value, resource: resource) { found.append(.composite(combination)) }
             }
+            for value in Self.deduplicated(found) { entries.append(IndexEntry(param: parameter.code, value: value)) }
             return
         }
         var found: [IndexValue] = []
         for value in values { IndexValues.extract(value, as: parameter.type, baseURL: baseURL, into: &found) }
-        for value in found { entries.append(IndexEntry(param: parameter.code, value: value)) }
+        for value in Self.deduplicated(found) { entries.append(IndexEntry(param: parameter.code, value: value)) }
     }
 
     /// The cross product of the components' values (each evaluated relative to `value`).
@@ -97,10 +98,18 @@ public struct IndexBuilder: Sendable {
         return names
     }
 
-    static func deduplicated(_ entries: [IndexEntry]) -> [IndexEntry] {
-        guard entries.count > 1 else { return entries }
-        var seen = Set<IndexEntry>(minimumCapacity: entries.count)
-        return entries.filter { seen.insert($0).inserted }
+    /// The values without repeats, in order: pairwise comparison for the few values of most parameters, a set
+    /// beyond.
+    static func deduplicated(_ values: [IndexValue]) -> [IndexValue] {
+        guard values.count > 1 else { return values }
+        if values.count <= 12 {
+            var kept: [IndexValue] = []
+            kept.reserveCapacity(values.count)
+            for v in values where !kept.contains(v) { kept.append(v) }
+            return kept
+        }
+        var seen = Set<IndexValue>(minimumCapacity: values.count)
+        return values.filter { seen.insert($0).inserted }
     }
 }
 

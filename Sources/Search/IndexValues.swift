@@ -170,6 +170,7 @@ enum IndexValues {
     /// versioned, or absolute; nil for contained (`#id`) and unreadable references.
     static func reference(_ text: String, baseURL: String) -> ReferenceValue? {
         if text.utf8.first == UInt8(ascii: "#") { return nil }
+        if let fast = fastLocal(text) { return fast }
         if let local = localPart(of: text, baseURL: baseURL), let parsed = ReferenceParser.parse(local),
            parsed.kind == .relative, let type = parsed.type, let id = parsed.id {
             return ReferenceValue(type: type, id: id, version: parsed.version)
@@ -186,6 +187,20 @@ enum IndexValues {
         case .contained, .conditional:
             return nil
         }
+    }
+
+    /// The common `Type/id` reference read without the general parser (which also validates every other form);
+    /// nil when the text is anything else.
+    static func fastLocal(_ text: String) -> ReferenceValue? {
+        let bytes = text.utf8
+        guard let slash = bytes.firstIndex(of: UInt8(ascii: "/")), slash != bytes.startIndex else { return nil }
+        let type = bytes[..<slash], id = bytes[bytes.index(after: slash)...]
+        guard let first = type.first, first >= 65, first <= 90,
+              type.allSatisfy({ ($0 >= 65 && $0 <= 90) || ($0 >= 97 && $0 <= 122) || ($0 >= 48 && $0 <= 57) }),
+              !id.isEmpty, id.count <= 64,
+              id.allSatisfy({ ($0 >= 65 && $0 <= 90) || ($0 >= 97 && $0 <= 122) || ($0 >= 48 && $0 <= 57) || $0 == 45 || $0 == 46 })
+        else { return nil }
+        return ReferenceValue(type: String(Substring(type)), id: String(Substring(id)))
     }
 
     /// A canonical `url|version` (or a relative `Type/id` written as a canonical).
