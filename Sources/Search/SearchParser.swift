@@ -87,7 +87,11 @@ public struct SearchParser: Sendable {
                 result.sort = try sortKeys(value, types: searchTypes)
             case "_include", "_revinclude":
                 guard modifier == nil || modifier == "iterate" || modifier == "recurse" else { throw Self.badModifier(name) }
-                let include = try includeParameter(value, name: name, searchType: type, iterate: modifier != nil)
+                var include = try includeParameter(value, name: name, searchType: type, iterate: modifier != nil)
+                if code == "_revinclude", value == "*" {
+                    // Every resource referring to the matches: any source type, targets of the searched type.
+                    include = IncludeParameter(sourceType: "*", param: nil, targetType: type, iterate: include.iterate)
+                }
                 if code == "_include" { result.includes.append(include) } else { result.revincludes.append(include) }
             case "_list":
                 guard modifier == nil else { throw Self.badModifier(name) }
