@@ -35,3 +35,27 @@ import FHIRCore
         #expect(TypedPath("Bundle.entry[0].resource", resourceType: "Bundle") == nil)
     }
 }
+
+@Suite struct CompiledParametersTests {
+    /// No R4 parameter with an expression is silently left out of indexing, and most run as compiled paths.
+    @Test func everyR4ParameterWithAnExpressionCompiles() {
+        let compiled = CompiledParameters(registry: R4.searchParameters)
+        var typed = 0, simple = 0, fhirPath = 0
+        for type in R4.resourceTypes.sorted() {
+            let expected = R4.searchParameters.parameters(for: type).filter {
+                $0.code != "_id" && $0.code != "_lastUpdated" && $0.type != .special && $0.expression(for: type) != nil
+            }.map(\.code)
+            let parameters = compiled.parameters(for: type)
+            #expect(parameters.map(\.code) == expected, "\(type)")
+            for p in parameters {
+                switch p.expression {
+                case .typed: typed += 1
+                case .simple: simple += 1
+                case .fhirPath: fhirPath += 1
+                }
+            }
+        }
+        #expect(typed > 10 * (simple + fhirPath))
+        #expect(fhirPath < 80)
+    }
+}
