@@ -310,3 +310,26 @@ import Search
         print("IndexBuilderThroughput: \(resources.count) resources, \(count) entries in \(String(format: "%.2f", seconds)) s: \(Int(Double(resources.count) / seconds)) resources/s")
     }
 }
+
+@Suite struct IndexBuilderConcurrencyTests {
+    /// One builder serves concurrent writers: its per-type cache of compiled expressions is shared safely, and
+    /// the entries do not depend on which task compiled them.
+    @Test func concurrentUseGivesTheSameEntries() async throws {
+        let bundle = try Fixture.json("synthea-bundle.json")
+        let resources = bundle["entry"]!.arrayValue!.compactMap { $0["resource"] }
+        let shared = IndexBuilder(baseURL: base)
+        let expected = resources.map { builder.entries(for: $0, type: $0["resourceType"]!.stringValue!) }
+        let results = await withTaskGroup(of: (Int, [[IndexEntry]]).self) { group in
+            for task in 0..<4 {
+                group.addTask {
+                    (task, resources.map { shared.entries(for: $0, type: $0["resourceType"]!.stringValue!) })
+                }
+            }
+            var all: [[[IndexEntry]]] = []
+            for await (_, entries) in group { all.append(entries) }
+            return all
+        }
+        #expect(results.count == 4)
+        for r in results { #expect(r == expected) }
+    }
+}
