@@ -244,6 +244,10 @@ func expectInvalid(_ type: String?, _ items: [(String, String)], issue: String, 
         let system = try await parse(nil, [("_type", "Patient,Observation"), ("_tag", "x")])
         #expect(system.types == ["Patient", "Observation"])
         await expectInvalid(nil, [("_type", "Patient,Nonsense")], issue: "value")
+        let disjoint = try await parse(nil, [("_type", "Patient"), ("_type", "Observation")])
+        #expect(disjoint.condition == .nothing)
+        let anded = try await parse(nil, [("_type", "Patient,Observation"), ("_type", "Observation,Encounter")])
+        #expect(anded.types == ["Observation"] && anded.condition == .everything)
     }
 
     @Test func sortCountTotalSummaryElements() async throws {
