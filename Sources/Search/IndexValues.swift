@@ -203,7 +203,7 @@ enum IndexValues {
         return ReferenceValue(type: String(Substring(type)), id: String(Substring(id)))
     }
 
-    /// A canonical `url|version` (or a relative `Type/id` written as a canonical).
+    /// A canonical `url|version`: local (with the version) when relative or under the base URL, else by URL.
     static func canonical(_ text: String, baseURL: String) -> ReferenceValue? {
         guard !text.isEmpty, !text.hasPrefix("#") else { return nil }
         var url = Substring(text)
@@ -212,7 +212,10 @@ enum IndexValues {
             url = text[..<bar]
             version = String(text[text.index(after: bar)...])
         }
-        if version == nil, let r = reference(String(url), baseURL: baseURL), r.url == nil { return r }
+        if let r = reference(String(url), baseURL: baseURL), r.url == nil, r.version == nil {
+            // Relative or on this server: a local reference, with the canonical's version.
+            return ReferenceValue(type: r.type, id: r.id, version: version.flatMap { $0.isEmpty ? nil : $0 })
+        }
         let parsed = ReferenceParser.parse(String(url))
         return ReferenceValue(type: parsed?.type, id: parsed?.id, version: version, url: String(url))
     }

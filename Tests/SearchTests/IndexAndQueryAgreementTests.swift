@@ -132,6 +132,16 @@ enum ReferenceMatcher {
         #expect(try await !finds(bp, "Observation", "date", "2014-01-17T10:48:38Z"))
     }
 
+    @Test func canonicalsMeetWithAndWithoutVersionOnAnyServer() async throws {
+        let local = try resource(#"{"resourceType":"QuestionnaireResponse","questionnaire":"\#(base)/Questionnaire/q1|2"}"#)
+        #expect(try await finds(local, "QuestionnaireResponse", "questionnaire", base + "/Questionnaire/q1|2"))
+        #expect(try await finds(local, "QuestionnaireResponse", "questionnaire", base + "/Questionnaire/q1"))
+        #expect(try await !finds(local, "QuestionnaireResponse", "questionnaire", base + "/Questionnaire/q1|3"))
+        let other = try resource(#"{"resourceType":"QuestionnaireResponse","questionnaire":"http://q.org/Questionnaire/phq9"}"#)
+        #expect(try await finds(other, "QuestionnaireResponse", "questionnaire", "http://q.org/Questionnaire/phq9"))
+        #expect(try await !finds(other, "QuestionnaireResponse", "questionnaire", "http://q.org/Questionnaire/phq9|1"))
+    }
+
     @Test func referencesMeetInEveryForm() async throws {
         let r = try resource(#"{"resourceType":"Observation","subject":{"reference":"Patient/123"},"basedOn":[{"reference":"\#(base)/ServiceRequest/7/_history/3"}]}"#)
         for (name, value) in [("subject", "Patient/123"), ("subject", "123"), ("subject:Patient", "123"), ("subject", base + "/Patient/123"),
