@@ -7,7 +7,7 @@
 #
 # Builds the Search target in release, then compiles benchmarks/index-builder/main.swift against its objects (no
 # benchmark target in Package.swift). The same measurement exists as an opt-in test:
-#   DOSSIER_BENCH=1 swift test -c release --filter IndexBuilderThroughput
+#   DOSSIER_BENCH=1 swift test -c release -Xswiftc -enable-testing --filter IndexBuilderThroughput
 set -euo pipefail
 cd "$(dirname "$0")/.."
 swift build -c release --target Search >/dev/null

@@ -77,6 +77,17 @@ extension ConditionBuilder {
     /// `123`, `Type/123`, `Type/123/_history/2`, an absolute URL (local when under the base URL), `url|version`.
     func referenceMatch(_ text: String, type: String?, name: String) throws -> ReferenceMatch {
         guard !text.isEmpty else { throw Self.bad("reference", text, name) }
+        // A versioned canonical.
+        if let bar = text.lastIndex(of: "|") {
+            let url = String(text[..<bar]), version = String(text[text.index(after: bar)...])
+            guard !url.isEmpty else { throw Self.bad("reference", text, name) }
+            // On this server, a canonical is a local reference (as the index builder keeps it).
+            if let local = IndexValues.localPart(of: url, baseURL: parser.baseURL), let parsed = ReferenceParser.parse(local),
+               parsed.kind == .relative, let t = parsed.type, let id = parsed.id, parsed.version == nil {
+                return .local(type: t, id: id, version: version.isEmpty ? nil : version)
+            }
+            return .url(url, version: version.isEmpty ? nil : version)
+        }
         var candidate = text
         if let local = IndexValues.localPart(of: text, baseURL: parser.baseURL) { candidate = local }
         if !candidate.contains(":") {
@@ -90,9 +101,6 @@ extension ConditionBuilder {
                 throw FHIRError(.invalid, "The reference '\(text)' is not a \(type) (\(name))", issueType: "value", expression: [name])
             }
             return .local(type: t, id: id, version: parsed.version)
-        }
-        if let bar = text.lastIndex(of: "|") {
-            return .url(String(text[..<bar]), version: String(text[text.index(after: bar)...]))
         }
         return .url(text)
     }

@@ -45,6 +45,9 @@ struct ConditionBuilder: Sendable {
         guard let definition = parser.definition(code, on: types) else {
             throw UnknownParameter(message: "Unknown search parameter '\(code)' for \(types.joined(separator: ", "))")
         }
+        guard definition.type != .special else {
+            throw UnknownParameter(message: "The special search parameter '\(code)' is not supported")
+        }
         return try await condition(definition: definition, modifier: modifier, value: value, name: name)
     }
 
@@ -81,7 +84,7 @@ struct ConditionBuilder: Sendable {
             for raw in raws {
                 let url = SearchEscaping.unescape(raw)
                 guard let tokens = try await context.valueSet(url: url) else {
-                    throw FHIRError(.invalid, "Unknown ValueSet '\(url)' (\(name))", issueType: "not-found", expression: [name])
+                    throw FHIRError(.invalid, "Unknown ValueSet '\(url)' (\(name))", issueType: "value", expression: [name])
                 }
                 matches += tokens.map { .match(param: code, .token($0)) }
             }

@@ -13,9 +13,11 @@ enum IndexValues {
     /// The currency system of Money.
     static let currencySystem = "urn:iso:std:iso:4217"
 
-    static func extract(_ value: JSON, as type: SearchParameterType, baseURL: String, into out: inout [IndexValue]) {
+    /// Appends the values of `value` for a parameter of `type`; without `withText`, tokens give no `tokenText`.
+    static func extract(_ value: JSON, as type: SearchParameterType, baseURL: String, withText: Bool = true,
+                        into out: inout [IndexValue]) {
         switch type {
-        case .token: token(value, into: &out)
+        case .token: token(value, withText: withText, into: &out)
         case .string: string(value, into: &out)
         case .date: date(value, into: &out)
         case .number: number(value, into: &out)
@@ -28,7 +30,7 @@ enum IndexValues {
 
     // MARK: token
 
-    static func token(_ value: JSON, into out: inout [IndexValue]) {
+    static func token(_ value: JSON, withText: Bool = true, into out: inout [IndexValue]) {
         switch value {
         case .string(let s): out.append(.token(system: nil, code: s))
         case .bool(let b): out.append(.token(system: nil, code: b ? "true" : "false"))
@@ -36,8 +38,8 @@ enum IndexValues {
         case .object(let o):
             if o["coding"] != nil || (o["text"] != nil && o["value"] == nil && o["code"] == nil) {
                 // CodeableConcept.
-                for coding in o["coding"]?.arrayValue ?? [] { token(coding, into: &out) }
-                if let text = o["text"]?.stringValue { out.append(.tokenText(SearchText.normalize(text))) }
+                for coding in o["coding"]?.arrayValue ?? [] { token(coding, withText: withText, into: &out) }
+                if withText, let text = o["text"]?.stringValue { out.append(.tokenText(FastText.normalize(text))) }
             } else if let v = o["value"]?.stringValue {
                 let system = o["system"]?.stringValue
                 if let system, contactSystems.contains(system) {
@@ -52,13 +54,13 @@ enum IndexValues {
                                 out.append(.identifierOfType(typeSystem: coding["system"]?.stringValue, typeCode: typeCode, value: v))
                             }
                         }
-                        if let text = type["text"]?.stringValue { out.append(.tokenText(SearchText.normalize(text))) }
+                        if withText, let text = type["text"]?.stringValue { out.append(.tokenText(FastText.normalize(text))) }
                     }
                 }
             } else {
                 // Coding.
                 if let code = o["code"]?.stringValue { out.append(.token(system: o["system"]?.stringValue, code: code)) }
-                if let display = o["display"]?.stringValue { out.append(.tokenText(SearchText.normalize(display))) }
+                if withText, let display = o["display"]?.stringValue { out.append(.tokenText(FastText.normalize(display))) }
             }
         default: break
         }
@@ -68,14 +70,14 @@ enum IndexValues {
 
     static func string(_ value: JSON, into out: inout [IndexValue]) {
         switch value {
-        case .string(let s): out.append(.string(normalized: SearchText.normalize(s), exact: s))
+        case .string(let s): out.append(.string(normalized: FastText.normalize(s), exact: s))
         case .object(let o):
             for key in stringParts {
                 guard let part = o[key] else { continue }
                 if case .array(let items) = part {
-                    for item in items { if let s = item.stringValue { out.append(.string(normalized: SearchText.normalize(s), exact: s)) } }
+                    for item in items { if let s = item.stringValue { out.append(.string(normalized: FastText.normalize(s), exact: s)) } }
                 } else if let s = part.stringValue {
-                    out.append(.string(normalized: SearchText.normalize(s), exact: s))
+                    out.append(.string(normalized: FastText.normalize(s), exact: s))
                 }
             }
         default: break
@@ -167,7 +169,8 @@ enum IndexValues {
     /// A `Reference.reference` string as a ``ReferenceValue``: local (also an absolute URL under `baseURL`),
     /// versioned, or absolute; nil for contained (`#id`) and unreadable references.
     static func reference(_ text: String, baseURL: String) -> ReferenceValue? {
-        if text.hasPrefix("#") { return nil }
+        if text.utf8.first == UInt8(ascii: "#") { return nil }
+        if let fast = fastLocal(text) { return fast }
         if let local = localPart(of: text, baseURL: baseURL), let parsed = ReferenceParser.parse(local),
            parsed.kind == .relative, let type = parsed.type, let id = parsed.id {
             return ReferenceValue(type: type, id: id, version: parsed.version)
@@ -186,7 +189,21 @@ enum IndexValues {
         }
     }
 
-    /// A canonical `url|version` (or a relative `Type/id` written as a canonical).
+    /// The common `Type/id` reference read without the general parser (which also validates every other form);
+    /// nil when the text is anything else.
+    static func fastLocal(_ text: String) -> ReferenceValue? {
+        let bytes = text.utf8
+        guard let slash = bytes.firstIndex(of: UInt8(ascii: "/")), slash != bytes.startIndex else { return nil }
+        let type = bytes[..<slash], id = bytes[bytes.index(after: slash)...]
+        guard let first = type.first, first >= 65, first <= 90,
+              type.allSatisfy({ ($0 >= 65 && $0 <= 90) || ($0 >= 97 && $0 <= 122) || ($0 >= 48 && $0 <= 57) }),
+              !id.isEmpty, id.count <= 64,
+              id.allSatisfy({ ($0 >= 65 && $0 <= 90) || ($0 >= 97 && $0 <= 122) || ($0 >= 48 && $0 <= 57) || $0 == 45 || $0 == 46 })
+        else { return nil }
+        return ReferenceValue(type: String(Substring(type)), id: String(Substring(id)))
+    }
+
+    /// A canonical `url|version`: local (with the version) when relative or under the base URL, else by URL.
     static func canonical(_ text: String, baseURL: String) -> ReferenceValue? {
         guard !text.isEmpty, !text.hasPrefix("#") else { return nil }
         var url = Substring(text)
@@ -195,16 +212,20 @@ enum IndexValues {
             url = text[..<bar]
             version = String(text[text.index(after: bar)...])
         }
-        if version == nil, let r = reference(String(url), baseURL: baseURL), r.url == nil { return r }
+        if let r = reference(String(url), baseURL: baseURL), r.url == nil, r.version == nil {
+            // Relative or on this server: a local reference, with the canonical's version.
+            return ReferenceValue(type: r.type, id: r.id, version: version.flatMap { $0.isEmpty ? nil : $0 })
+        }
         let parsed = ReferenceParser.parse(String(url))
         return ReferenceValue(type: parsed?.type, id: parsed?.id, version: version, url: String(url))
     }
 
     /// The `Type/id...` part of an absolute URL on this server; nil for other URLs.
     static func localPart(of text: String, baseURL: String) -> String? {
-        guard !baseURL.isEmpty, text.count > baseURL.count + 1, text.hasPrefix(baseURL) else { return nil }
-        let rest = text.dropFirst(baseURL.count)
-        guard rest.first == "/" else { return nil }
-        return String(rest.dropFirst())
+        let t = text.utf8, b = baseURL.utf8
+        guard !b.isEmpty, t.count > b.count + 1, t.starts(with: b) else { return nil }
+        let rest = t.dropFirst(b.count)
+        guard rest.first == UInt8(ascii: "/") else { return nil }
+        return String(Substring(rest.dropFirst()))
     }
 }

@@ -39,13 +39,18 @@ public struct SearchParser: Sendable {
 
         // `_type` first: a system search's other parameters are looked up on those types.
         var systemTypes: [String] = []
+        var sawType = false
         for item in items where item.name == "_type" {
             let names = SearchEscaping.split(item.value, on: ",").map(SearchEscaping.unescape).filter { !$0.isEmpty }
             for name in names where !R4.resourceTypes.contains(name) {
                 throw FHIRError(.invalid, "Unknown resource type '\(name)' in _type", issueType: "value", expression: ["_type"])
             }
-            systemTypes = systemTypes.isEmpty ? names : systemTypes.filter(names.contains)
+            // Repeated `_type`s are AND-ed: the types in all of them.
+            systemTypes = sawType ? systemTypes.filter(names.contains) : names
+            sawType = true
         }
+        // No type is in every `_type`: nothing matches (an empty `types` would mean all types).
+        if sawType, systemTypes.isEmpty { parts.append(.nothing) }
         let builder = ConditionBuilder(parser: self, now: now, context: context)
         let searchTypes = type.map { [$0] } ?? (systemTypes.isEmpty ? ["Resource"] : systemTypes)
 
@@ -57,7 +62,9 @@ public struct SearchParser: Sendable {
             switch code {
             case "_type":
                 guard modifier == nil else { throw Self.badModifier(name) }
-                if type == nil { result.types = systemTypes } else { parts.append(.types(systemTypes)) }
+                if type == nil { result.types = systemTypes } else if !systemTypes.isEmpty, !parts.contains(.types(systemTypes)) {
+                    parts.append(.types(systemTypes))
+                }
             case "_count":
                 guard modifier == nil, let n = Int(value), n >= 0 else {
                     throw FHIRError(.invalid, "_count must be a non-negative integer, not '\(value)'", issueType: "value", expression: ["_count"])
@@ -87,7 +94,11 @@ public struct SearchParser: Sendable {
                 result.sort = try sortKeys(value, types: searchTypes)
             case "_include", "_revinclude":
                 guard modifier == nil || modifier == "iterate" || modifier == "recurse" else { throw Self.badModifier(name) }
-                let include = try includeParameter(value, name: name, searchType: type, iterate: modifier != nil)
+                var include = try includeParameter(value, name: name, searchType: type, iterate: modifier != nil)
+                if code == "_revinclude", value == "*" {
+                    // Every resource referring to the matches: any source type, targets of the searched type.
+                    include = IncludeParameter(sourceType: "*", param: nil, targetType: type, iterate: include.iterate)
+                }
                 if code == "_include" { result.includes.append(include) } else { result.revincludes.append(include) }
             case "_list":
                 guard modifier == nil else { throw Self.badModifier(name) }

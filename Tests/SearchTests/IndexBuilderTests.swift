@@ -64,6 +64,14 @@ import Search
         #expect(values(entries, "address-postalcode") == [.string(normalized: "02537", exact: "02537")])
     }
 
+    @Test func indexedStringsAreNormalisedExactlyLikeSearchText() throws {
+        let samples = ["  Mixed\tCASE\r\nText\u{0B}\u{0C} end ", "\u{1C}sep\u{1F}", "Ünïcödé  Straße", "ABC-xyz_09 ", "", " "]
+        for sample in samples {
+            let r = JSON.object(["resourceType": "Patient", "name": .array([.object(["family": .string(sample)])])])
+            #expect(values(builder.entries(for: r, type: "Patient"), "family") == [.string(normalized: SearchText.normalize(sample), exact: sample)])
+        }
+    }
+
     @Test func accentsAndCaseAreFoldedButExactKeepsTheText() throws {
         let r = try resource(#"{"resourceType":"Patient","name":[{"family":"Élodie  Durand"}]}"#)
         #expect(values(builder.entries(for: r, type: "Patient"), "family") == [.string(normalized: "elodie durand", exact: "Élodie  Durand")])
@@ -270,7 +278,7 @@ import Search
 }
 
 /// Throughput of IndexBuilder over the Synthea bundles in `data/synthea`, one core. Opt-in:
-/// `DOSSIER_BENCH=1 swift test -c release --filter IndexBuilderThroughput` (see benchmarks/index-builder.sh).
+/// `DOSSIER_BENCH=1 swift test -c release -Xswiftc -enable-testing --filter IndexBuilderThroughput` (see benchmarks/index-builder.sh).
 @Suite struct IndexBuilderThroughput {
     @Test(.enabled(if: ProcessInfo.processInfo.environment["DOSSIER_BENCH"] == "1"))
     func indexBuilderThroughputOnSyntheaBundles() throws {
@@ -300,5 +308,28 @@ import Search
         for (r, t) in resources { count += builder.entries(for: r, type: t).count }
         let seconds = Date().timeIntervalSince(start)
         print("IndexBuilderThroughput: \(resources.count) resources, \(count) entries in \(String(format: "%.2f", seconds)) s: \(Int(Double(resources.count) / seconds)) resources/s")
+    }
+}
+
+@Suite struct IndexBuilderConcurrencyTests {
+    /// One builder serves concurrent writers: its per-type cache of compiled expressions is shared safely, and
+    /// the entries do not depend on which task compiled them.
+    @Test func concurrentUseGivesTheSameEntries() async throws {
+        let bundle = try Fixture.json("synthea-bundle.json")
+        let resources = bundle["entry"]!.arrayValue!.compactMap { $0["resource"] }
+        let shared = IndexBuilder(baseURL: base)
+        let expected = resources.map { builder.entries(for: $0, type: $0["resourceType"]!.stringValue!) }
+        let results = await withTaskGroup(of: (Int, [[IndexEntry]]).self) { group in
+            for task in 0..<4 {
+                group.addTask {
+                    (task, resources.map { shared.entries(for: $0, type: $0["resourceType"]!.stringValue!) })
+                }
+            }
+            var all: [[[IndexEntry]]] = []
+            for await (_, entries) in group { all.append(entries) }
+            return all
+        }
+        #expect(results.count == 4)
+        for r in results { #expect(r == expected) }
     }
 }

@@ -92,7 +92,7 @@ func expectInvalid(_ type: String?, _ items: [(String, String)], issue: String, 
     }
 
     @Test func unknownValueSetAndCodeSystemAreBadRequests() async {
-        await expectInvalid("Observation", [("code:in", "http://vs/unknown")], issue: "not-found")
+        await expectInvalid("Observation", [("code:in", "http://vs/unknown")], issue: "value")
         await expectInvalid("Condition", [("code:below", "http://unknown|1")], issue: "not-supported")
     }
 
@@ -244,6 +244,10 @@ func expectInvalid(_ type: String?, _ items: [(String, String)], issue: String, 
         let system = try await parse(nil, [("_type", "Patient,Observation"), ("_tag", "x")])
         #expect(system.types == ["Patient", "Observation"])
         await expectInvalid(nil, [("_type", "Patient,Nonsense")], issue: "value")
+        let disjoint = try await parse(nil, [("_type", "Patient"), ("_type", "Observation")])
+        #expect(disjoint.condition == .nothing)
+        let anded = try await parse(nil, [("_type", "Patient,Observation"), ("_type", "Observation,Encounter")])
+        #expect(anded.types == ["Observation"] && anded.condition == .everything)
     }
 
     @Test func sortCountTotalSummaryElements() async throws {
@@ -265,26 +269,28 @@ func expectInvalid(_ type: String?, _ items: [(String, String)], issue: String, 
     @Test func includesAndRevincludes() async throws {
         let s = try await parse("Observation", [("_include", "Observation:subject"), ("_include", "Observation:subject:Patient"),
                                                 ("_include:iterate", "Patient:general-practitioner"), ("_include", "*"),
-                                                ("_revinclude", "Provenance:target")])
+                                                ("_revinclude", "Provenance:target"), ("_revinclude:iterate", "*")])
         #expect(s.includes == [
             IncludeParameter(sourceType: "Observation", param: "subject"),
             IncludeParameter(sourceType: "Observation", param: "subject", targetType: "Patient"),
             IncludeParameter(sourceType: "Patient", param: "general-practitioner", iterate: true),
             IncludeParameter(sourceType: "Observation", param: nil),
         ])
-        #expect(s.revincludes == [IncludeParameter(sourceType: "Provenance", param: "target")])
+        #expect(s.revincludes == [IncludeParameter(sourceType: "Provenance", param: "target"),
+                                  IncludeParameter(sourceType: "*", param: nil, targetType: "Observation", iterate: true)])
         await expectInvalid("Observation", [("_include", "Observation:code")], issue: "invalid")
         await expectInvalid("Observation", [("_include", "Observation:subject:Medication")], issue: "invalid")
         await expectInvalid("Observation", [("_include", "Nonsense:subject")], issue: "value")
     }
 
     @Test func unknownParametersWarnWhenLenientAndFailWhenStrict() async throws {
-        let lenient = try await parse("Patient", [("name", "x"), ("foo", "1"), ("_text", "cancer"), ("_filter", "x eq 1")])
+        let lenient = try await parse("Patient", [("name", "x"), ("foo", "1"), ("_text", "cancer"), ("_filter", "x eq 1"), ("_content", "x")])
         #expect(lenient.condition == .match(param: "name", .string("x", .startsWith)))
-        #expect(lenient.issues.filter { $0.severity == .warning && $0.code == "not-supported" }.map(\.expression) == [["foo"], ["_text"], ["_filter"]])
+        #expect(lenient.issues.filter { $0.severity == .warning && $0.code == "not-supported" }.map(\.expression) == [["foo"], ["_text"], ["_filter"], ["_content"]])
         #expect(lenient.canonicalItems.map(\.name) == ["name"])
         await expectInvalid("Patient", [("foo", "1")], issue: "not-supported", strict: true)
         await expectInvalid("Patient", [("_content", "x")], issue: "not-supported", strict: true)
+        await expectInvalid("Location", [("near", "42|-71|10|km")], issue: "not-supported", strict: true)
         await expectInvalid("Observation", [("subject.nonsense", "1")], issue: "not-supported", strict: true)
     }
 

@@ -29,12 +29,20 @@ for file in files {
 let builder = IndexBuilder(baseURL: "https://dossier.example/fhir")
 for (r, t) in resources.prefix(3000) { _ = builder.entries(for: r, type: t) }  // compile the expressions, warm up
 
-var best = 0.0
+/// This thread's CPU time in seconds: unlike wall time, not inflated when other processes share the cores.
+func cpuSeconds() -> Double {
+    var t = timespec()
+    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &t)
+    return Double(t.tv_sec) + Double(t.tv_nsec) / 1e9
+}
+
+var best = 0.0, bestCPU = 0.0
 var entries = 0
 for _ in 0..<3 {
     entries = 0
-    let start = Date()
+    let start = Date(), startCPU = cpuSeconds()
     for (r, t) in resources { entries += builder.entries(for: r, type: t).count }
     best = max(best, Double(resources.count) / Date().timeIntervalSince(start))
+    bestCPU = max(bestCPU, Double(resources.count) / (cpuSeconds() - startCPU))
 }
-print("IndexBuilder: \(resources.count) resources from \(files.count) bundles, \(entries) entries; best of 3 runs: \(Int(best)) resources/s on one core")
+print("IndexBuilder: \(resources.count) resources from \(files.count) bundles, \(entries) entries; best of 3 runs: \(Int(best)) resources/s wall time, \(Int(bestCPU)) resources/s per CPU-second (one core)")
