@@ -2,7 +2,7 @@ import ArgumentParser
 import Auth
 
 /// `--lifetime 1h`, `--access-token-lifetime 15m`: durations as operators write them.
-extension Lifetime: @retroactive ExpressibleByArgument {
+extension Lifetime: ExpressibleByArgument {
     public init?(argument: String) { self.init(argument) }
     public var defaultValueDescription: String { description }
 }

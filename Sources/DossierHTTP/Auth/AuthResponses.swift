@@ -1,5 +1,6 @@
 import Auth
 import Foundation
+import HTTPTypes
 import Hummingbird
 
 /// The shapes of the authorisation endpoints' answers: JSON with `Cache-Control: no-store` (RFC 6749 §5.1),

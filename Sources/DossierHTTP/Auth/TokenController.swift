@@ -11,7 +11,7 @@ struct TokenController: Sendable {
             guard let fields = try await request.formFields() else {
                 return AuthResponses.error(OAuthError(.invalidRequest, "the body must be application/x-www-form-urlencoded"))
             }
-            do {
+            do throws(OAuthError) {
                 return AuthResponses.json(try await server.token(FormEncoding.dictionary(fields)))
             } catch {
                 return AuthResponses.error(error)
