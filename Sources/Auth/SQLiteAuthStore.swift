@@ -7,8 +7,19 @@ import GRDB
 public final class SQLiteAuthStore: AuthStore {
     private let pool: DatabasePool
 
-    /// Opens (creating and migrating if needed) the database at `path`.
+    /// Opens (creating and migrating if needed) the database at `path`. The file holds password hashes and TOTP
+    /// secrets: it is created readable by its owner only (0600), and SQLite gives its `-wal` and `-shm` files the
+    /// same mode.
     public init(path: String) throws {
+        let manager = FileManager.default
+        if !manager.fileExists(atPath: path) {
+            _ = manager.createFile(atPath: path, contents: nil, attributes: [.posixPermissions: 0o600])
+        }
+        for file in [path, path + "-wal", path + "-shm"] {
+            if let mode = try? manager.attributesOfItem(atPath: file)[.posixPermissions] as? NSNumber, mode.intValue & 0o077 != 0 {
+                try manager.setAttributes([.posixPermissions: 0o600], ofItemAtPath: file)
+            }
+        }
         var configuration = GRDB.Configuration()
         configuration.busyMode = .timeout(5)
         configuration.label = "Dossier.SQLiteAuthStore"

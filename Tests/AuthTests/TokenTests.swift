@@ -98,7 +98,7 @@ struct TokenTests {
         }
     }
 
-    @Test func theSigningKeyIsCreatedOnceWithOwnerOnlyPermissions() throws {
+    @Test func theSigningKeyAndTheDatabaseAreReadableByTheirOwnerOnly() throws {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("dossier-key-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: directory) }
@@ -110,5 +110,9 @@ struct TokenTests {
         #expect(mode?.intValue == 0o600)
         #expect(first.jwks.keys.first?.kid == first.kid)
         #expect(first.jwks.keys.first?.alg == "ES256")
+        let databasePath = directory.appendingPathComponent(AuthorizationServer.databaseFileName).path
+        _ = try SQLiteAuthStore(path: databasePath)
+        let databaseMode = try FileManager.default.attributesOfItem(atPath: databasePath)[.posixPermissions] as? NSNumber
+        #expect(databaseMode?.intValue == 0o600)
     }
 }
