@@ -72,10 +72,15 @@ struct ServeCommand: AsyncParsableCommand {
         let logger = Logger(label: "dossier")
         let dataDirectory = DataDirectory(dataDir)
         let store = try dataDirectory.openStore()
-        let configuration = ServerConfiguration(baseURL: effectiveBaseURL, maxBodyBytes: maxBodyBytes)
-        let service = FHIRService(store: store, configuration: configuration, logger: Logger(label: "dossier.fhir"))
+        var configuration = ServerConfiguration(baseURL: effectiveBaseURL, maxBodyBytes: maxBodyBytes)
         let http = HTTPServerConfiguration(host: host, port: port)
         let authServer = auth ? try await openAuth(dataDirectory, http: http, baseURL: configuration.baseURL) : nil
+        if let authConfiguration = authServer?.configuration {
+            configuration.smartEndpoints = SMARTEndpoints(
+                authorize: authConfiguration.authorizationEndpoint, token: authConfiguration.tokenEndpoint,
+                introspect: authConfiguration.introspectionEndpoint, revoke: authConfiguration.revocationEndpoint)
+        }
+        let service = FHIRService(store: store, configuration: configuration, logger: Logger(label: "dossier.fhir"))
         let app = buildApplication(service: service, http: http, auth: authServer, logger: Logger(label: "dossier.http"))
         let hostPart = host.contains(":") ? "[\(host)]" : host
         Terminal.writeOutput("Dossier listening on http://\(hostPart):\(port) (FHIR base \(configuration.baseURL)), data in \(dataDirectory.databasePath)\n")

@@ -12,6 +12,8 @@ public struct ServerConfiguration: Sendable {
     public var defaultPageSize: Int
     /// Largest `_count` honoured (larger values are capped, and the Bundle says so).
     public var maxPageSize: Int
+    /// The SMART OAuth endpoints to announce in the CapabilityStatement; `nil` when sign-in is off.
+    public var smartEndpoints: SMARTEndpoints? = nil
 
     public init(
         baseURL: String = "http://127.0.0.1:8080/fhir",

@@ -26,9 +26,13 @@ struct AuthFlowTests {
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: dir) }
         let store = try SQLiteStore(path: dir.appendingPathComponent("dossier.sqlite").path)
-        let service = FHIRService(store: store, configuration: .init(baseURL: Self.base, maxBodyBytes: 1 << 20))
         let auth = try await AuthorizationServer.open(
             dataDirectory: dir.path, configuration: AuthConfiguration(fhirBaseURL: Self.base, passwordCost: .testing))
+        var configuration = ServerConfiguration(baseURL: Self.base, maxBodyBytes: 1 << 20)
+        configuration.smartEndpoints = SMARTEndpoints(
+            authorize: auth.configuration.authorizationEndpoint, token: auth.configuration.tokenEndpoint,
+            introspect: auth.configuration.introspectionEndpoint, revoke: auth.configuration.revocationEndpoint)
+        let service = FHIRService(store: store, configuration: configuration)
         _ = try await auth.registerClient(clientID: "app", name: "Test App", redirectURIs: [Self.redirect], jwksJSON: nil)
         let (_, totp) = try await auth.createAccount(
             username: "dr.martin", password: Self.password,
@@ -287,6 +291,23 @@ struct AuthFlowTests {
             // No token: FHIR still answers (enforcement comes later), with no identity in the context.
             #expect(try await client.execute(uri: "/fhir/metadata", method: .get).status == .ok)
             #expect(try await client.execute(uri: "/test/whoami", method: .get).status == .unauthorized)
+        }
+    }
+
+    @Test func capabilityStatementAnnouncesTheOAuthEndpoints() async throws {
+        try await withApp { client, _ in
+            let response = try await client.execute(uri: "/fhir/metadata", method: .get)
+            let statement = try Self.json(response.body)
+            let rest = try #require((statement["rest"] as? [[String: Any]])?.first)
+            let security = try #require(rest["security"] as? [String: Any])
+            let service = try #require((security["service"] as? [[String: Any]])?.first)
+            #expect(((service["coding"] as? [[String: Any]])?.first?["code"] as? String) == "SMART-on-FHIR")
+            let oauth = try #require((security["extension"] as? [[String: Any]])?.first)
+            #expect(oauth["url"] as? String == "http://fhir-registry.smarthealthit.org/StructureDefinition/oauth-uris")
+            var uris: [String: String] = [:]
+            for item in oauth["extension"] as? [[String: Any]] ?? [] { uris[item["url"] as? String ?? ""] = item["valueUri"] as? String }
+            #expect(uris == ["authorize": "http://localhost/authorize", "token": "http://localhost/token",
+                             "introspect": "http://localhost/introspect", "revoke": "http://localhost/revoke"])
         }
     }
 }

@@ -50,6 +50,6 @@ extension FHIRService {
                 "interaction": [["code": "transaction"], ["code": "batch"], ["code": "history-system"]],
             ]],
         ]
-        return statement
+        return addingSecurity(to: statement)
     }
 }
