@@ -9,10 +9,10 @@ extension AuthorizationServer {
     /// Returns the account and its TOTP generator (to show the provisioning URI once).
     public func createAccount(username: String, password: String, binding: AccountBinding, withTOTP: Bool = false) async throws -> (UserAccount, TOTP?) {
         guard UserAccount.isValidUsername(username) else {
-            throw AuthStoreError(.corrupt, "A username is 1 to 64 letters, digits, '.', '_', '-' or '@'.")
+            throw AuthStoreError(.invalid, "A username is 1 to 64 letters, digits, '.', '_', '-' or '@'.")
         }
         guard password.count >= Self.minimumPasswordLength else {
-            throw AuthStoreError(.corrupt, "A password needs at least \(Self.minimumPasswordLength) characters.")
+            throw AuthStoreError(.invalid, "A password needs at least \(Self.minimumPasswordLength) characters.")
         }
         let totp = binding.isProfessional || withTOTP ? TOTP.generate() : nil
         let account = UserAccount(username: username, passwordHash: try hasher.hash(password), totpSecret: totp?.secret, binding: binding,
@@ -24,25 +24,25 @@ extension AuthorizationServer {
     /// Registers a public client (authorization code with PKCE, exact `redirectURIs`) or, with `jwksJSON`, a
     /// confidential backend client (`private_key_jwt`).
     public func registerClient(clientID: String, name: String? = nil, redirectURIs: [String], jwksJSON: String?) async throws -> OAuthClient {
-        guard OAuthClient.isValidClientID(clientID) else { throw AuthStoreError(.corrupt, "A client id is 1 to 128 visible ASCII characters.") }
+        guard OAuthClient.isValidClientID(clientID) else { throw AuthStoreError(.invalid, "A client id is 1 to 128 visible ASCII characters.") }
         guard redirectURIs.isEmpty != (jwksJSON == nil) else {
-            throw AuthStoreError(.corrupt, "Give either redirect URIs (a public app) or a JWKS (a backend service), not both.")
+            throw AuthStoreError(.invalid, "Give either redirect URIs (a public app) or a JWKS (a backend service), not both.")
         }
         for uri in redirectURIs {
             guard let url = URL(string: uri), let scheme = url.scheme, !scheme.isEmpty, url.fragment == nil else {
-                throw AuthStoreError(.corrupt, "Redirect URI \(uri) must be an absolute URI without a fragment.")
+                throw AuthStoreError(.invalid, "Redirect URI \(uri) must be an absolute URI without a fragment.")
             }
         }
         if let jwksJSON {
             let jwks: JWKS
             do { jwks = try JSONDecoder().decode(JWKS.self, from: Data(jwksJSON.utf8)) } catch {
-                throw AuthStoreError(.corrupt, "The JWKS is not valid JSON Web Key Set: \(error)")
+                throw AuthStoreError(.invalid, "The JWKS is not valid JSON Web Key Set: \(error)")
             }
             guard !jwks.keys.isEmpty, jwks.keys.allSatisfy({ $0.keyIdentifier != nil && $0.privateExponent == nil }) else {
-                throw AuthStoreError(.corrupt, "The JWKS must hold public keys only, each with a kid.")
+                throw AuthStoreError(.invalid, "The JWKS must hold public keys only, each with a kid.")
             }
             do { _ = try await JWTKeyCollection().add(jwks: jwks) } catch {
-                throw AuthStoreError(.corrupt, "A key of the JWKS cannot be used: \(error)")
+                throw AuthStoreError(.invalid, "A key of the JWKS cannot be used: \(error)")
             }
         }
         let client = OAuthClient(clientID: clientID, name: name ?? clientID, kind: jwksJSON == nil ? .public : .confidentialAsymmetric,
@@ -72,10 +72,10 @@ extension AuthorizationServer {
             grant = TokenGrant(subject: "admin", scopes: granted, isAdmin: true)
         case .user(let reference, let role):
             guard ["Patient", "Practitioner", "RelatedPerson"].contains(reference.type) else {
-                throw AuthStoreError(.corrupt, "--user takes Patient/ID, Practitioner/ID or RelatedPerson/ID.")
+                throw AuthStoreError(.invalid, "--user takes Patient/ID, Practitioner/ID or RelatedPerson/ID.")
             }
             guard role == nil || (reference.type == "Practitioner" && role?.type == "PractitionerRole") else {
-                throw AuthStoreError(.corrupt, "--role takes PractitionerRole/ID, with --user Practitioner/ID only.")
+                throw AuthStoreError(.invalid, "--role takes PractitionerRole/ID, with --user Practitioner/ID only.")
             }
             grant = TokenGrant(subject: reference.description, fhirUser: reference, role: role,
                                patient: reference.type == "Patient" ? reference : nil, scopes: granted, authTime: now())
