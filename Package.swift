@@ -14,6 +14,7 @@ let package = Package(
         .library(name: "SQLiteStore", targets: ["SQLiteStore"]),
         .library(name: "FHIRServer", targets: ["FHIRServer"]),
         .library(name: "DossierHTTP", targets: ["DossierHTTP"]),
+        .library(name: "Auth", targets: ["Auth"]),
     ],
     dependencies: [
         .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
@@ -23,6 +24,10 @@ let package = Package(
         .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.37.0"),
         .package(url: "https://github.com/apple/swift-http-types.git", from: "1.8.0"),
         .package(url: "https://github.com/x-sheep/swift-property-based.git", from: "2.0.1"),
+        .package(url: "https://github.com/vapor/jwt-kit.git", from: "5.8.0"),
+        .package(url: "https://github.com/apple/swift-crypto.git", from: "4.5.2"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird-auth.git", from: "2.5.0"),
+        .package(url: "https://github.com/hummingbird-project/swift-mustache.git", from: "2.1.1"),
     ],
     targets: [
         // Layer 1: lossless JSON, FHIR primitives, errors, R4 definitions as data.
@@ -49,15 +54,27 @@ let package = Package(
             "FHIRCore", "FHIRPath", "Search", "Store",
             .product(name: "Logging", package: "swift-log"),
         ]),
-        // Layer 7b: the Hummingbird adapter (routing, content negotiation, headers).
+        // Sign-in: the OAuth 2.0 / SMART authorisation server's logic and its own small database (no HTTP).
+        .target(name: "Auth", dependencies: [
+            "FHIRCore",
+            .product(name: "JWTKit", package: "jwt-kit"),
+            .product(name: "Crypto", package: "swift-crypto"),
+            .product(name: "_CryptoExtras", package: "swift-crypto"),
+            .product(name: "GRDB", package: "GRDB.swift"),
+            .product(name: "AsyncHTTPClient", package: "async-http-client"),
+            .product(name: "Logging", package: "swift-log"),
+        ]),
+        // Layer 7b: the Hummingbird adapter (routing, content negotiation, headers, the SMART endpoints).
         .target(name: "DossierHTTP", dependencies: [
-            "FHIRServer", "FHIRCore", "Store",
+            "FHIRServer", "FHIRCore", "Store", "Auth",
             .product(name: "Hummingbird", package: "hummingbird"),
+            .product(name: "HummingbirdAuth", package: "hummingbird-auth"),
+            .product(name: "Mustache", package: "swift-mustache"),
             .product(name: "HTTPTypes", package: "swift-http-types"),
             .product(name: "Logging", package: "swift-log"),
         ]),
         .executableTarget(name: "DossierCLI", dependencies: [
-            "DossierHTTP", "FHIRServer", "SQLiteStore", "Store", "FHIRCore", "CBZip2",
+            "DossierHTTP", "Auth", "FHIRServer", "SQLiteStore", "Store", "FHIRCore", "CBZip2",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "AsyncHTTPClient", package: "async-http-client"),
@@ -78,8 +95,15 @@ let package = Package(
         .testTarget(name: "SQLiteStoreTests", dependencies: ["SQLiteStore", "StoreConformance", "Store", "FHIRCore"]),
         .testTarget(name: "FHIRServerTests", dependencies: ["FHIRServer", "Search", "SQLiteStore", "Store", "FHIRCore"]),
         .testTarget(name: "DossierHTTPTests", dependencies: [
-            "DossierHTTP", "FHIRServer", "SQLiteStore", "FHIRCore",
+            "DossierHTTP", "Auth", "FHIRServer", "SQLiteStore", "FHIRCore",
             .product(name: "HummingbirdTesting", package: "hummingbird"),
+            .product(name: "JWTKit", package: "jwt-kit"),
+            .product(name: "Crypto", package: "swift-crypto"),
+        ]),
+        .testTarget(name: "AuthTests", dependencies: [
+            "Auth",
+            .product(name: "JWTKit", package: "jwt-kit"),
+            .product(name: "Crypto", package: "swift-crypto"),
         ]),
     ]
 )

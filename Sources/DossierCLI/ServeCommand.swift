@@ -1,4 +1,5 @@
 import ArgumentParser
+import Auth
 import DossierHTTP
 import FHIRServer
 import Foundation
@@ -35,6 +36,19 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "The largest accepted request body, in bytes (larger requests get 413).")
     var maxBodyBytes = ServerConfiguration().maxBodyBytes
 
+    @Flag(inversion: .prefixedNo, help: "Serve the SMART on FHIR sign-in endpoints (/authorize, /token, ...) and read bearer tokens.")
+    var auth = true
+
+    @Option(help: "How long an access token lives.")
+    var accessTokenLifetime = Lifetime(seconds: 3600)
+
+    @Option(help: "How long a sign-in session (its refresh tokens) lasts: a shift.")
+    var sessionLifetime = Lifetime(seconds: 12 * 3600)
+
+    @Option(name: .customLong("oidc-issuers"), help: ArgumentHelp(
+        "A JSON file listing external OpenID Connect issuers whose tokens are accepted.", valueName: "file"))
+    var oidcIssuers: String?
+
     @Option(help: "Log level: trace, debug, info, notice, warning, error or critical.")
     var logLevel: Logger.Level = .info
 
@@ -58,10 +72,16 @@ struct ServeCommand: AsyncParsableCommand {
         let logger = Logger(label: "dossier")
         let dataDirectory = DataDirectory(dataDir)
         let store = try dataDirectory.openStore()
-        let configuration = ServerConfiguration(baseURL: effectiveBaseURL, maxBodyBytes: maxBodyBytes)
-        let service = FHIRService(store: store, configuration: configuration, logger: Logger(label: "dossier.fhir"))
+        var configuration = ServerConfiguration(baseURL: effectiveBaseURL, maxBodyBytes: maxBodyBytes)
         let http = HTTPServerConfiguration(host: host, port: port)
-        let app = buildApplication(service: service, http: http, logger: Logger(label: "dossier.http"))
+        let authServer = auth ? try await openAuth(dataDirectory, http: http, baseURL: configuration.baseURL) : nil
+        if let authConfiguration = authServer?.configuration {
+            configuration.smartEndpoints = SMARTEndpoints(
+                authorize: authConfiguration.authorizationEndpoint, token: authConfiguration.tokenEndpoint,
+                introspect: authConfiguration.introspectionEndpoint, revoke: authConfiguration.revocationEndpoint)
+        }
+        let service = FHIRService(store: store, configuration: configuration, logger: Logger(label: "dossier.fhir"))
+        let app = buildApplication(service: service, http: http, auth: authServer, logger: Logger(label: "dossier.http"))
         let hostPart = host.contains(":") ? "[\(host)]" : host
         Terminal.writeOutput("Dossier listening on http://\(hostPart):\(port) (FHIR base \(configuration.baseURL)), data in \(dataDirectory.databasePath)\n")
         do {
@@ -72,5 +92,16 @@ struct ServeCommand: AsyncParsableCommand {
         }
         try await store.close()
         logger.info("stopped")
+    }
+
+    /// Opens the sign-in state in the data folder (creating the signing key on first start) and records the issuer
+    /// and audience for `dossier token`.
+    func openAuth(_ dataDirectory: DataDirectory, http: HTTPServerConfiguration, baseURL: String) async throws -> AuthorizationServer {
+        let issuers = try oidcIssuers.map { try ExternalIssuer.load(contentsOf: $0) } ?? []
+        let configuration = AuthConfiguration(fhirBaseURL: baseURL, fhirPath: http.fhirPath, accessTokenLifetime: accessTokenLifetime,
+                                              sessionLifetime: sessionLifetime, externalIssuers: issuers)
+        let server = try await dataDirectory.openAuthServer(configuration: configuration)
+        try await server.publishSettings()
+        return server
     }
 }

@@ -9,15 +9,15 @@ struct FHIRController: Sendable {
     let service: FHIRService
     let basePath: String
 
-    func register(on router: Router<BasicRequestContext>) {
+    func register<Context: RequestContext>(on router: Router<Context>) {
         let methods: [HTTPRequest.Method] = [.get, .head, .post, .put, .delete, .patch]
         for method in methods {
-            router.on(RouterPath(basePath), method: method) { request, context in try await self.respond(request, context) }
-            router.on(RouterPath(basePath + "/**"), method: method) { request, context in try await self.respond(request, context) }
+            router.on(RouterPath(basePath), method: method) { request, _ in try await self.respond(request) }
+            router.on(RouterPath(basePath + "/**"), method: method) { request, _ in try await self.respond(request) }
         }
     }
 
-    func respond(_ request: Request, _ context: BasicRequestContext) async throws -> Response {
+    func respond(_ request: Request) async throws -> Response {
         guard let method = FHIRRequest.Method(rawValue: request.method.rawValue) else {
             return Self.response(FHIRResponse(status: 405))
         }

@@ -5,7 +5,7 @@ import Store
 struct HealthController: Sendable {
     let store: any FHIRStore
 
-    func register(on router: Router<BasicRequestContext>) {
+    func register<Context: RequestContext>(on router: Router<Context>) {
         router.get("/health") { _, _ -> Response in
             do {
                 _ = try await store.read(type: "Patient", id: "health-check")

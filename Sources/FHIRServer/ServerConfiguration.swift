@@ -18,6 +18,8 @@ public struct ServerConfiguration: Sendable {
     public var maxIncludeDepth: Int
     /// Most codes a `:in` ValueSet or a `:below`/`:above` subsumption may expand to.
     public var maxExpansionCodes: Int
+    /// The SMART OAuth endpoints to announce in the CapabilityStatement; `nil` when sign-in is off.
+    public var smartEndpoints: SMARTEndpoints? = nil
 
     public init(
         baseURL: String = "http://127.0.0.1:8080/fhir",

@@ -30,8 +30,14 @@ def status_of(error: Exception) -> int | None:
     return getattr(response, "status_code", None)
 
 
-def test_capability_statement_parses_as_r4(smart):
-    assert smart.prepare() is True, "an open server (no security) must be ready after reading its CapabilityStatement"
+def test_capability_statement_parses_as_r4(smart, base):
+    # The server announces SMART on FHIR in rest.security (oauth-uris): fhirclient reads the endpoints from it and,
+    # having no token yet, is not ready until it signs in.
+    assert smart.prepare() is False, "a SMART client must see that the server wants OAuth 2.0"
+    origin = base[: -len("/fhir")]
+    assert smart.server.auth is not None
+    assert smart.server.auth._authorize_uri == origin + "/authorize"
+    assert smart.server.auth._token_uri == origin + "/token"
     caps = smart.server.capabilityStatement
     assert isinstance(caps, CapabilityStatement)
     assert caps.fhirVersion == "4.0.1"

@@ -72,6 +72,6 @@ extension FHIRService {
                 "operation": [["name": "reindex", "definition": "https://dossier.health/OperationDefinition/reindex"]],
             ]],
         ]
-        return statement
+        return addingSecurity(to: statement)
     }
 }
