@@ -57,11 +57,11 @@ enum SQLiteIndexWriter {
                     """).execute(arguments: [patientKey, type, id, param, number.value, number.low, number.high])
             case .quantity(let quantity):
                 try db.cachedStatement(sql: """
-                    INSERT INTO quantity_index (patient_key, type, id, param, system, code, unit, value, low, high)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING
+                    INSERT INTO quantity_index (patient_key, type, id, param, system, code, unit, value, low, high, canonical)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING
                     """).execute(arguments: [
                         patientKey, type, id, param, quantity.system ?? "", quantity.code ?? "", quantity.unit ?? "",
-                        quantity.number.value, quantity.number.low, quantity.number.high,
+                        quantity.number.value, quantity.number.low, quantity.number.high, quantity.canonical,
                     ])
             case .reference(let reference):
                 try db.cachedStatement(sql: """
@@ -123,6 +123,7 @@ enum SQLiteIndexWriter {
         case .number(let number): c.n1 = number.value; c.n2 = number.low; c.n3 = number.high
         case .quantity(let quantity):
             c.s1 = quantity.system ?? ""; c.s2 = quantity.code ?? ""; c.s3 = quantity.unit ?? ""
+            c.s4 = quantity.canonical ? "1" : ""
             c.n1 = quantity.number.value; c.n2 = quantity.number.low; c.n3 = quantity.number.high
         case .reference(let reference):
             c.s1 = reference.type ?? ""; c.s2 = reference.id ?? ""; c.s3 = reference.url ?? ""

@@ -128,7 +128,8 @@ enum SQLiteSchema {
             value REAL NOT NULL,
             low REAL NOT NULL,
             high REAL NOT NULL,
-            PRIMARY KEY (patient_key, type, id, param, system, code, unit, value, low, high)
+            canonical INTEGER NOT NULL CHECK (canonical IN (0, 1)),
+            PRIMARY KEY (patient_key, type, id, param, canonical, system, code, unit, value, low, high)
         ) STRICT, WITHOUT ROWID;
         CREATE INDEX quantity_index_by_value ON quantity_index (param, code, value, type);
 

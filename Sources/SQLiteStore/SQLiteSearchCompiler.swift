@@ -220,7 +220,7 @@ struct SQLiteSearchCompiler {
             case .local, .url: 2
             case .anyOfType: nil
             }
-        case .quantity(let comparison, _, _, let code): comparison == .ne ? nil : code == nil ? 6 : 5
+        case .quantity(let comparison, _, _, let code, _): comparison == .ne ? nil : code == nil ? 6 : 5
         case .date(let comparison, _), .number(let comparison, _): comparison == .ne ? nil : 6
         }
     }
@@ -351,7 +351,7 @@ struct SQLiteSearchCompiler {
     }
 
     /// The role of a column in a value predicate.
-    enum Role { case system, code, normalized, exact, low, high, value, unit, targetType, targetID, url, version, uri }
+    enum Role { case system, code, normalized, exact, low, high, value, unit, targetType, targetID, url, version, uri, canonical }
 
     /// Names the columns of an index row: the kind tables' own columns, or the generic columns of a composite
     /// component (mapping in ``SQLiteSchema``).
@@ -361,6 +361,9 @@ struct SQLiteSearchCompiler {
         var component: ValueMatch? = nil
         /// Written `+alias.column` so that SQLite does not seek the value through a secondary index (probes).
         var probe = false
+
+        /// Whether these are the generic columns of a composite component.
+        var isComponent: Bool { component != nil }
 
         func callAsFunction(_ role: Role) -> String {
             (probe ? "+" : "") + name(role)
@@ -381,7 +384,7 @@ struct SQLiteSearchCompiler {
             case (_, .system), (_, .normalized), (_, .targetType), (_, .uri): name = "s1"
             case (_, .code), (_, .exact), (_, .targetID): name = "s2"
             case (_, .unit), (_, .url): name = "s3"
-            case (_, .version): name = "s4"
+            case (_, .version), (_, .canonical): name = "s4"
             case (.date, .low): name = "n1"
             case (.date, .high): name = "n2"
             case (_, .value): name = "n1"
@@ -418,8 +421,11 @@ struct SQLiteSearchCompiler {
             return Self.dateComparison(comparison, range, low: c(.low), high: c(.high))
         case .number(let comparison, let range):
             return Self.numberComparison(comparison, range, value: c(.value))
-        case .quantity(let comparison, let range, let system, let code):
+        case .quantity(let comparison, let range, let system, let code, let canonical):
             var sql = Self.numberComparison(comparison, range, value: c(.value))
+            sql += c.isComponent
+                ? SQLFragment(" AND \(c(.canonical)) = ?", [canonical ? "1" : ""])
+                : SQLFragment(" AND \(c(.canonical)) = ?", [canonical])
             if let system {
                 sql += SQLFragment(" AND \(c(.system)) = ?", [system])
                 if let code { sql += SQLFragment(" AND \(c(.code)) = ?", [code]) }
@@ -530,8 +536,10 @@ struct SQLiteSearchCompiler {
                 return SQLFragment("NULL")
             }
             let aggregate = key.descending ? "max" : "min"
+            // Quantities sort on their values as written (canonical entries are for matching across units).
+            let asWritten = type == .quantity ? " AND \(e).canonical = 0" : ""
             return SQLFragment("(SELECT \(aggregate)(\(column)) FROM \(table) \(e) WHERE ")
-                + Self.sameResource(e, r) + SQLFragment(" AND \(e).param = ?)", [param])
+                + Self.sameResource(e, r) + SQLFragment(" AND \(e).param = ?\(asWritten))", [param])
         }
     }
 }

@@ -67,11 +67,14 @@ extension ConditionBuilder {
         guard var number = SearchNumber.range(text) else { throw Self.bad("quantity", raw, name) }
         let system = parts.count == 3 && !parts[1].isEmpty ? parts[1] : nil
         var code = parts.count == 3 && !parts[2].isEmpty ? parts[2] : nil
+        var converted = false
         if let c = code, system == nil || system == UCUM.system, let canonical = UCUM.canonical(c) {
             number = number.scaled(by: canonical.factor)
             code = canonical.code
+            converted = true
         }
-        return .quantity(comparison, comparison == .ap ? Self.approximate(number) : number, system: system, code: code)
+        return .quantity(comparison, comparison == .ap ? Self.approximate(number) : number,
+                         system: converted ? UCUM.system : system, code: code, canonical: converted)
     }
 
     /// `123`, `Type/123`, `Type/123/_history/2`, an absolute URL (local when under the base URL), `url|version`.

@@ -140,9 +140,9 @@ enum IndexValues {
             }
             let system = o["system"]?.stringValue, code = o["code"]?.stringValue, unit = o["unit"]?.stringValue
             out.append(.quantity(QuantityValue(number: number, system: system, code: code, unit: unit)))
-            if system == UCUM.system, let code, let canonical = UCUM.canonical(code), canonical.code != code {
+            if system == UCUM.system, let code, let canonical = UCUM.canonical(code) {
                 out.append(.quantity(QuantityValue(number: number.scaled(by: canonical.factor), system: UCUM.system,
-                                                   code: canonical.code, unit: nil)))
+                                                   code: canonical.code, unit: nil, canonical: true)))
             }
         default: break
         }

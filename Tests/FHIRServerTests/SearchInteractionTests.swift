@@ -52,6 +52,10 @@ struct SearchInteractionTests {
         #expect(Self.ids(await t.send(.get, "Observation?subject:Patient.gender=male&code=8302-2")) == ["Observation/o10", "Observation/o12"])
         #expect(Self.ids(await t.send(.get, "Patient?_has:Observation:subject:code=8302-2&gender=male")) == ["Patient/p2"])
         #expect(Self.ids(await t.send(.get, "Patient?gender:missing=true")).isEmpty)
+        // Quantities: a search without a unit compares values as written; with a UCUM unit, across units.
+        #expect(Self.ids(await t.send(.get, "Observation?code=8302-2&value-quantity=lt100")).isEmpty)
+        #expect(Self.ids(await t.send(.get, "Observation?value-quantity=1.6|http://unitsofmeasure.org|m")) == ["Observation/o10", "Observation/o12", "Observation/o6", "Observation/o8"])
+        #expect(Self.ids(await t.send(.get, "Observation?code=8302-2&_sort=-value-quantity&_count=2")) == ["Observation/o12", "Observation/o10"])
     }
 
     @Test func summaryCountAndTotalAreExact() async throws {

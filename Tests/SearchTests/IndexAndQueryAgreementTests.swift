@@ -55,7 +55,8 @@ enum ReferenceMatcher {
             case .ap: return e.low <= q.high && e.high >= q.low
             }
         case (.number(let n), .number(let c, let q)): return compare(n.value, c, q)
-        case (.quantity(let v), .quantity(let c, let q, let system, let code)):
+        case (.quantity(let v), .quantity(let c, let q, let system, let code, let canonical)):
+            if v.canonical != canonical { return false }
             if let system, v.system != system { return false }
             if let code { if system == nil { guard v.code == code || v.unit == code else { return false } } else if v.code != code { return false } }
             return compare(v.number.value, c, q)

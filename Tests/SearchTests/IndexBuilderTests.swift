@@ -161,8 +161,10 @@ import Search
     @Test func pressureStaysInMillimetresOfMercury() throws {
         let bp = try Fixture.json("observation-bp.json")
         let q = values(builder.entries(for: bp, type: "Observation"), "component-value-quantity")
-        #expect(q.count == 2)
+        // Each value as written and its canonical twin (mm[Hg] is canonical itself).
+        #expect(q.count == 4)
         #expect(q.allSatisfy { if case .quantity(let v) = $0 { v.code == "mm[Hg]" } else { false } })
+        #expect(q.filter { if case .quantity(let v) = $0 { v.canonical } else { false } }.count == 2)
     }
 
     @Test func moneyIndexesTheCurrencyAsCode() throws {
@@ -228,8 +230,9 @@ import Search
             .token(system: "http://loinc.org", code: "8462-4"),
             .quantity(QuantityValue(number: SearchNumber.range("128")!, system: UCUM.system, code: "mm[Hg]", unit: "mm[Hg]")),
         ])))
-        // One combination per component: the code's text is not part of composites.
-        #expect(composite.count == 2)
+        // One combination per component and quantity form (as written, canonical): the code's text is not part
+        // of composites.
+        #expect(composite.count == 4)
     }
 
     @Test func codeValueQuantityOnTheObservationItself() throws {

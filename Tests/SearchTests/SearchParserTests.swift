@@ -176,13 +176,13 @@ func expectInvalid(_ type: String?, _ items: [(String, String)], issue: String, 
 
     @Test func quantitiesAreConvertedToCanonicalUCUM() async throws {
         let c = try await condition("Observation", "value-quantity", "5.4|http://unitsofmeasure.org|mg")
-        guard case .match("value-quantity", .quantity(.eq, let n, system: UCUM.system, code: "g")) = c else { Issue.record("\(c)"); return }
+        guard case .match("value-quantity", .quantity(.eq, let n, system: UCUM.system, code: "g", canonical: true)) = c else { Issue.record("\(c)"); return }
         #expect(abs(n.value - 0.0054) < 1e-12 && abs(n.low - 0.00535) < 1e-12 && abs(n.high - 0.00545) < 1e-12)
         let noSystem = try await condition("Observation", "value-quantity", "le5.4||mg")
-        guard case .match(_, .quantity(.le, _, system: nil, code: "g")) = noSystem else { Issue.record("\(noSystem)"); return }
+        guard case .match(_, .quantity(.le, _, system: UCUM.system, code: "g", canonical: true)) = noSystem else { Issue.record("\(noSystem)"); return }
         #expect(try await condition("Observation", "value-quantity", "5.4") == .match(param: "value-quantity", .quantity(.eq, SearchNumber.range("5.4")!, system: nil, code: nil)))
         #expect(try await condition("Observation", "value-quantity", "120|http://unitsofmeasure.org|mm[Hg]")
-                == .match(param: "value-quantity", .quantity(.eq, SearchNumber.range("120")!, system: UCUM.system, code: "mm[Hg]")))
+                == .match(param: "value-quantity", .quantity(.eq, SearchNumber.range("120")!, system: UCUM.system, code: "mm[Hg]", canonical: true)))
         await expectInvalid("Observation", [("value-quantity", "5.4|mg")], issue: "value")
     }
 

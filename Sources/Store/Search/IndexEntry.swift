@@ -33,7 +33,7 @@ public enum IndexValue: Sendable, Hashable {
     /// A number with the range implied by its significant figures.
     case number(NumberRange)
     /// A Quantity (or Money, Duration, Age...): its number, system and code/unit. An entry converted to
-    /// canonical UCUM units is a second entry with the canonical code.
+    /// canonical UCUM units is a second entry with the canonical code, flagged ``QuantityValue/canonical``.
     case quantity(QuantityValue)
     /// A reference: local (`type`/`id`, optionally versioned), or absolute/canonical (`url`, optional version).
     case reference(ReferenceValue)
@@ -72,8 +72,12 @@ public struct QuantityValue: Sendable, Hashable {
     public var code: String?
     /// The human unit (`mg`), nil when absent; matched like `code` when the query gives no system.
     public var unit: String?
-    public init(number: NumberRange, system: String?, code: String?, unit: String?) {
-        self.number = number; self.system = system; self.code = code; self.unit = unit
+    /// Whether this is the value converted to canonical UCUM units (a second entry beside the one as written).
+    /// A search matches canonical entries only when its own value was converted, and as-written entries
+    /// otherwise, so that `lt170` without a unit never compares 170 with 1.8 (metres).
+    public var canonical: Bool
+    public init(number: NumberRange, system: String?, code: String?, unit: String?, canonical: Bool = false) {
+        self.number = number; self.system = system; self.code = code; self.unit = unit; self.canonical = canonical
     }
 }
 

@@ -53,8 +53,9 @@ public enum ValueMatch: Sendable, Hashable {
     /// A number entry compared with the search value.
     case number(Comparison, NumberRange)
     /// A quantity entry compared with the search value, in this system and code (nil: any). Without a system,
-    /// `code` matches the entry's code or unit.
-    case quantity(Comparison, NumberRange, system: String?, code: String?)
+    /// `code` matches the entry's code or unit. `canonical`: the value was converted to canonical UCUM units and
+    /// matches only canonical entries; otherwise only entries as written.
+    case quantity(Comparison, NumberRange, system: String?, code: String?, canonical: Bool = false)
     /// A reference entry.
     case reference(ReferenceMatch)
     /// `:identifier` on a reference.
