@@ -20,18 +20,21 @@ public struct AuthorizationServer: Sendable {
     let issuer: TokenIssuer
     let hasher: PasswordHasher
     let assertions: ClientAssertionVerifier
+    /// Slows guessing of passwords and codes.
+    public let throttle: SignInThrottle
     let now: @Sendable () -> Date
     let logger: Logger
 
     /// A server over `store`, signing with `signingKey`; `now` is injectable for tests.
     public init(configuration: AuthConfiguration, store: any AuthStore, signingKey: SigningKey,
-                externalKeys: ExternalKeyCache = ExternalKeyCache(), now: @escaping @Sendable () -> Date = Date.init,
-                logger: Logger = Logger(label: "dossier.auth")) async {
+                externalKeys: ExternalKeyCache = ExternalKeyCache(), throttle: SignInThrottle = SignInThrottle(),
+                now: @escaping @Sendable () -> Date = Date.init, logger: Logger = Logger(label: "dossier.auth")) async {
         self.configuration = configuration
         self.store = store
         self.signingKey = signingKey
         self.now = now
         self.logger = logger
+        self.throttle = throttle
         verifier = await TokenVerifier(configuration: configuration, signingKey: signingKey, store: store, externalKeys: externalKeys, now: now)
         issuer = await TokenIssuer(configuration: configuration, signingKey: signingKey)
         hasher = PasswordHasher(cost: configuration.passwordCost)

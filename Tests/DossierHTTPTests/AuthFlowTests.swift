@@ -131,11 +131,12 @@ struct AuthFlowTests {
             ]
             let response = try await client.execute(uri: "/authorize", method: .post, headers: Self.formHeaders, body: Self.form(fields))
             #expect(response.status == .unauthorized)
-            #expect(String(buffer: response.body).contains("authenticator"))
+            #expect(String(buffer: response.body).contains("authenticator code is wrong"))
             let wrongPassword = fields.map { $0.0 == "password" ? ($0.0, "wrong password!") : $0 }
             let refused = try await client.execute(uri: "/authorize", method: .post, headers: Self.formHeaders, body: Self.form(wrongPassword))
             #expect(refused.status == .unauthorized)
-            #expect(String(buffer: refused.body).contains("username or the password is wrong"))
+            // The same words whichever part failed: the page never confirms a guessed password.
+            #expect(String(buffer: refused.body).contains("authenticator code is wrong"))
         }
     }
 
