@@ -47,9 +47,11 @@ extension AuthorizationServer {
         do {
             let account = try await checkCredentials(username: username, password: password, oneTimeCode: oneTimeCode)
             await throttle.recordSuccess(username)
+            logger.notice("sign-in", metadata: ["username": "\(username)", "fhirUser": "\(account.binding.fhirUser)", "outcome": "success"])
             return account
         } catch let error as SignInError {
             await throttle.recordFailure(username, now: now())
+            logger.notice("sign-in", metadata: ["username": "\(username)", "outcome": "failure"])
             throw error
         }
     }

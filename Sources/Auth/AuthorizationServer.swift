@@ -68,6 +68,10 @@ public struct AuthorizationServer: Sendable {
 
     /// Logs an issued access token (who, how), for audit.
     func logIssued(_ token: IssuedAccessToken, grant: TokenGrant, via: String, operatorName: String? = nil) async throws {
+        logger.info("token issued", metadata: [
+            "jti": "\(token.tokenID)", "sub": "\(grant.subject)", "via": "\(via)", "client": "\(grant.clientID ?? "-")",
+            "operator": "\(operatorName ?? "-")",
+        ])
         try await store.recordIssuedToken(IssuedTokenRecord(tokenID: token.tokenID, grant: grant, via: via, operatorName: operatorName,
                                                             issuedAt: now(), expiresAt: token.expiresAt))
     }
