@@ -24,8 +24,12 @@ public protocol AuthStore: Sendable {
 
     /// Stores a new authorization code.
     func insertAuthorizationCode(_ record: AuthorizationCodeRecord) async throws
-    /// Removes and returns the code with `digest`; `nil` if unknown or already used. Expiry is the caller's check.
-    func consumeAuthorizationCode(digest: String) async throws -> AuthorizationCodeRecord?
+    /// Marks the code with `digest` used and returns it; on a second use, revokes the refresh-token family recorded
+    /// by ``recordCodeIssuance(digest:familyID:accessTokenID:accessExpiresAt:)`` and says what else to revoke.
+    /// Expiry is the caller's check.
+    func redeemAuthorizationCode(digest: String, now: Date) async throws -> CodeRedemption
+    /// Records what the first use of a code issued, so that a replay can revoke it.
+    func recordCodeIssuance(digest: String, familyID: String, accessTokenID: String, accessExpiresAt: Date) async throws
 
     /// Stores a new refresh token (first of a family, at sign-in).
     func insertRefreshToken(_ record: RefreshTokenRecord) async throws

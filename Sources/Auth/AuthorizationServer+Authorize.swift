@@ -37,23 +37,41 @@ extension AuthorizationServer {
     }
 
     /// Checks a username, password and (for professionals, and for any account that has one) TOTP code. A TOTP
-    /// code is accepted once only.
+    /// code is accepted once only. Every failure reads the same to the person signing in, so that the page never
+    /// confirms a guessed password or an existing username.
+    /// Repeated failures for a username are slowed down by ``throttle``.
     public func signIn(username: String, password: String, oneTimeCode: String?) async throws -> UserAccount {
+        if let wait = await throttle.retryAfter(username, now: now()) {
+            throw SignInError(.throttled, "Too many failed attempts: try again in \(Int(wait)) seconds.")
+        }
+        do {
+            let account = try await checkCredentials(username: username, password: password, oneTimeCode: oneTimeCode)
+            await throttle.recordSuccess(username)
+            logger.notice("sign-in", metadata: ["username": "\(username)", "fhirUser": "\(account.binding.fhirUser)", "outcome": "success"])
+            return account
+        } catch let error as SignInError {
+            await throttle.recordFailure(username, now: now())
+            logger.notice("sign-in", metadata: ["username": "\(username)", "outcome": "failure"])
+            throw error
+        }
+    }
+
+    func checkCredentials(username: String, password: String, oneTimeCode: String?) async throws -> UserAccount {
         let account = try await store.account(username: username)
         guard let account else {
             _ = hasher.verify(password, against: timingDecoy)
-            throw SignInError(.wrongCredentials, "The username or the password is wrong.")
+            throw SignInError(.wrongCredentials, Self.failureMessage)
         }
         guard hasher.verify(password, against: account.passwordHash) else {
-            throw SignInError(.wrongCredentials, "The username or the password is wrong.")
+            throw SignInError(.wrongCredentials, Self.failureMessage)
         }
         if let secret = account.totpSecret {
             guard let code = oneTimeCode, !code.isEmpty else {
-                throw SignInError(.secondFactorRequired, "Enter the 6-digit code from your authenticator app.")
+                throw SignInError(.secondFactorRequired, Self.failureMessage)
             }
             guard let step = TOTP(secret: secret).matchingStep(code, at: now()),
                   try await store.recordTOTPStep(username: username, step: step) else {
-                throw SignInError(.wrongSecondFactor, "The authenticator code is wrong or was already used; wait for the next one.")
+                throw SignInError(.wrongSecondFactor, Self.failureMessage)
             }
         }
         return account
@@ -106,6 +124,9 @@ extension AuthorizationServer {
         AuthorizationRequestError.redirect(OAuthError(.accessDenied, "the user declined"), redirectURI: request.redirectURI,
                                            state: request.state).redirectURL!
     }
+
+    /// What a failed sign-in says, whatever failed.
+    static let failureMessage = "The username, password or authenticator code is wrong (professionals: each 6-digit code works once)."
 
     /// A hash verified when the username is unknown, so that both cases take the same time.
     var timingDecoy: String {

@@ -40,7 +40,16 @@ extension AuthorizationServer {
         guard let code = parameters["code"], let redirectURI = parameters["redirect_uri"], let verifier = parameters["code_verifier"] else {
             throw OAuthError(.invalidRequest, "code, redirect_uri and code_verifier are required")
         }
-        guard let record = try await store.consumeAuthorizationCode(digest: SecureRandom.digest(code)), record.expiresAt > now() else {
+        let digest = SecureRandom.digest(code)
+        let record: AuthorizationCodeRecord
+        switch try await store.redeemAuthorizationCode(digest: digest, now: now()) {
+        case .fresh(let fresh) where fresh.expiresAt > now():
+            record = fresh
+        case .replayed(let accessTokenID?, let accessExpiresAt?):
+            try await store.revokeAccessToken(id: accessTokenID, expiresAt: accessExpiresAt)
+            logger.warning("authorization code used twice: what it issued is revoked")
+            throw OAuthError(.invalidGrant, "the authorization code is unknown, used or expired")
+        default:
             throw OAuthError(.invalidGrant, "the authorization code is unknown, used or expired")
         }
         guard record.grant.clientID == client.clientID else { throw OAuthError(.invalidGrant, "the code was issued to another client") }
@@ -52,9 +61,11 @@ extension AuthorizationServer {
         let access = try await issuer.accessToken(for: grant, now: now())
         try await logIssued(access, grant: grant, via: "authorization_code")
         let refreshToken = SecureRandom.token()
+        let familyID = UUID().uuidString
         try await store.insertRefreshToken(RefreshTokenRecord(
-            tokenDigest: SecureRandom.digest(refreshToken), familyID: UUID().uuidString, grant: grant, issuedAt: now(),
+            tokenDigest: SecureRandom.digest(refreshToken), familyID: familyID, grant: grant, issuedAt: now(),
             expiresAt: now().addingTimeInterval(TimeInterval(configuration.sessionLifetime.seconds))))
+        try await store.recordCodeIssuance(digest: digest, familyID: familyID, accessTokenID: access.tokenID, accessExpiresAt: access.expiresAt)
         let idToken = grant.scopes.contains(.openid) ? try await issuer.idToken(for: grant, nonce: record.nonce, now: now()) : nil
         return TokenResponse(access_token: access.token, token_type: "Bearer", expires_in: access.expiresIn, scope: grant.scopes.description,
                              refresh_token: refreshToken, id_token: idToken, patient: grant.patient?.id)

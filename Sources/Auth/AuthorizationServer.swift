@@ -20,18 +20,21 @@ public struct AuthorizationServer: Sendable {
     let issuer: TokenIssuer
     let hasher: PasswordHasher
     let assertions: ClientAssertionVerifier
+    /// Slows guessing of passwords and codes.
+    public let throttle: SignInThrottle
     let now: @Sendable () -> Date
     let logger: Logger
 
     /// A server over `store`, signing with `signingKey`; `now` is injectable for tests.
     public init(configuration: AuthConfiguration, store: any AuthStore, signingKey: SigningKey,
-                externalKeys: ExternalKeyCache = ExternalKeyCache(), now: @escaping @Sendable () -> Date = Date.init,
-                logger: Logger = Logger(label: "dossier.auth")) async {
+                externalKeys: ExternalKeyCache = ExternalKeyCache(), throttle: SignInThrottle = SignInThrottle(),
+                now: @escaping @Sendable () -> Date = Date.init, logger: Logger = Logger(label: "dossier.auth")) async {
         self.configuration = configuration
         self.store = store
         self.signingKey = signingKey
         self.now = now
         self.logger = logger
+        self.throttle = throttle
         verifier = await TokenVerifier(configuration: configuration, signingKey: signingKey, store: store, externalKeys: externalKeys, now: now)
         issuer = await TokenIssuer(configuration: configuration, signingKey: signingKey)
         hasher = PasswordHasher(cost: configuration.passwordCost)
@@ -65,6 +68,10 @@ public struct AuthorizationServer: Sendable {
 
     /// Logs an issued access token (who, how), for audit.
     func logIssued(_ token: IssuedAccessToken, grant: TokenGrant, via: String, operatorName: String? = nil) async throws {
+        logger.info("token issued", metadata: [
+            "jti": "\(token.tokenID)", "sub": "\(grant.subject)", "via": "\(via)", "client": "\(grant.clientID ?? "-")",
+            "operator": "\(operatorName ?? "-")",
+        ])
         try await store.recordIssuedToken(IssuedTokenRecord(tokenID: token.tokenID, grant: grant, via: via, operatorName: operatorName,
                                                             issuedAt: now(), expiresAt: token.expiresAt))
     }

@@ -22,8 +22,9 @@ public struct PasswordHasher: Sendable {
             self.parallelism = parallelism
         }
 
-        /// The default: N = 2^15, r = 8, p = 3 (32 MiB), one of OWASP's recommended scrypt settings; about a
-        /// tenth of a second a sign-in on a server core.
+        /// The default: N = 2^15, r = 8, p = 3 (32 MiB), one of OWASP's recommended scrypt settings; of the order
+        /// of 0.1–0.2 s a sign-in on a server core in an optimised build (debug builds, whose C is unoptimised, take
+        /// seconds: tests use ``testing``).
         public static let strong = Cost(logRounds: 15, blockSize: 8, parallelism: 3)
         /// A deliberately weak cost for tests only (N = 2^10, r = 8, p = 1).
         public static let testing = Cost(logRounds: 10, blockSize: 8, parallelism: 1)

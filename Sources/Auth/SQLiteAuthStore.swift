@@ -66,7 +66,11 @@ public final class SQLiteAuthStore: AuthStore {
                     scope TEXT NOT NULL,
                     admin INTEGER NOT NULL,
                     auth_time REAL,
-                    expires_at REAL NOT NULL
+                    expires_at REAL NOT NULL,
+                    used_at REAL,
+                    issued_family TEXT,
+                    issued_jti TEXT,
+                    issued_expires_at REAL
                 ) STRICT;
                 CREATE TABLE refresh_token (
                     token_digest TEXT PRIMARY KEY NOT NULL,
@@ -191,14 +195,32 @@ public final class SQLiteAuthStore: AuthStore {
         }
     }
 
-    public func consumeAuthorizationCode(digest: String) async throws -> AuthorizationCodeRecord? {
+    public func redeemAuthorizationCode(digest: String, now: Date) async throws -> CodeRedemption {
         try await pool.write { db in
-            guard let row = try Row.fetchOne(db, sql: "SELECT * FROM authorization_code WHERE code_digest = ?", arguments: [digest]) else { return nil }
-            try db.execute(sql: "DELETE FROM authorization_code WHERE code_digest = ?", arguments: [digest])
-            return AuthorizationCodeRecord(
+            guard let row = try Row.fetchOne(db, sql: "SELECT * FROM authorization_code WHERE code_digest = ?", arguments: [digest])
+            else { return .unknown }
+            let usedAt: Double? = row["used_at"]
+            if usedAt != nil {
+                if let family: String = row["issued_family"] {
+                    try db.execute(sql: "UPDATE refresh_token SET revoked_at = ? WHERE family_id = ? AND revoked_at IS NULL",
+                                   arguments: [now.timeIntervalSince1970, family])
+                }
+                let accessExpiry: Double? = row["issued_expires_at"]
+                return .replayed(accessTokenID: row["issued_jti"], accessExpiresAt: accessExpiry.map(Date.init(timeIntervalSince1970:)))
+            }
+            try db.execute(sql: "UPDATE authorization_code SET used_at = ? WHERE code_digest = ?", arguments: [now.timeIntervalSince1970, digest])
+            return .fresh(AuthorizationCodeRecord(
                 codeDigest: row["code_digest"], grant: try Self.grant(row), redirectURI: row["redirect_uri"],
                 codeChallenge: row["code_challenge"], nonce: row["nonce"],
-                expiresAt: Date(timeIntervalSince1970: row["expires_at"]))
+                expiresAt: Date(timeIntervalSince1970: row["expires_at"])))
+        }
+    }
+
+    public func recordCodeIssuance(digest: String, familyID: String, accessTokenID: String, accessExpiresAt: Date) async throws {
+        try await pool.write { db in
+            try db.execute(sql: """
+                UPDATE authorization_code SET issued_family = ?, issued_jti = ?, issued_expires_at = ? WHERE code_digest = ?
+                """, arguments: [familyID, accessTokenID, accessExpiresAt.timeIntervalSince1970, digest])
         }
     }
 

@@ -2,7 +2,7 @@
 public struct SignInError: Error, Sendable, Hashable, CustomStringConvertible {
     /// What went wrong.
     public struct Code: Sendable, Hashable {
-        private enum Value { case wrongCredentials, secondFactorRequired, wrongSecondFactor }
+        private enum Value { case wrongCredentials, secondFactorRequired, wrongSecondFactor, throttled }
         private let value: Value
         /// Unknown username or wrong password (the two are not told apart).
         public static let wrongCredentials = Code(value: .wrongCredentials)
@@ -10,6 +10,8 @@ public struct SignInError: Error, Sendable, Hashable, CustomStringConvertible {
         public static let secondFactorRequired = Code(value: .secondFactorRequired)
         /// The authenticator code is wrong, outside the time window, or already used.
         public static let wrongSecondFactor = Code(value: .wrongSecondFactor)
+        /// Too many failures in a row: wait before trying again.
+        public static let throttled = Code(value: .throttled)
     }
 
     /// What went wrong.

@@ -52,3 +52,39 @@ struct TOTPTests {
         }
     }
 }
+
+@Suite("Sign-in throttling")
+struct SignInThrottleTests {
+    @Test func failuresBeyondTheFreeOnesMustWaitLongerEachTime() async {
+        let throttle = SignInThrottle(freeAttempts: 3, maximumDelay: 8)
+        let start = Date(timeIntervalSince1970: 1_000_000)
+        for _ in 0..<3 {
+            #expect(await throttle.retryAfter("Dr.Martin", now: start) == nil)
+            await throttle.recordFailure("dr.martin", now: start)
+        }
+        #expect(await throttle.retryAfter("dr.martin", now: start) == 1)
+        #expect(await throttle.retryAfter("dr.martin", now: start.addingTimeInterval(1)) == nil)
+        await throttle.recordFailure("dr.martin", now: start.addingTimeInterval(1))
+        #expect(await throttle.retryAfter("dr.martin", now: start.addingTimeInterval(1)) == 2)
+        for second in 2..<10 { await throttle.recordFailure("dr.martin", now: start.addingTimeInterval(Double(second))) }
+        #expect(await throttle.retryAfter("dr.martin", now: start.addingTimeInterval(9)) == 8)
+        #expect(await throttle.retryAfter("someone.else", now: start) == nil)
+        await throttle.recordSuccess("DR.MARTIN")
+        #expect(await throttle.retryAfter("dr.martin", now: start.addingTimeInterval(9)) == nil)
+    }
+
+    @Test func theServerRefusesEvenTheRightPasswordWhileThrottled() async throws {
+        let fixture = try await AuthFixture()
+        _ = try await fixture.server.createAccount(username: "alice", password: "correct horse battery",
+                                                   binding: .patient(try #require(ActorReference("Patient/p"))))
+        for _ in 0..<5 {
+            await #expect(throws: SignInError.self) { try await fixture.server.signIn(username: "alice", password: "guess-guess", oneTimeCode: nil) }
+        }
+        let error = await #expect(throws: SignInError.self) {
+            try await fixture.server.signIn(username: "alice", password: "correct horse battery", oneTimeCode: nil)
+        }
+        #expect(error?.code == .throttled)
+        fixture.clock.advance(2)
+        _ = try await fixture.server.signIn(username: "alice", password: "correct horse battery", oneTimeCode: nil)
+    }
+}

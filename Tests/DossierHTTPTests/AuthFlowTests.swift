@@ -61,6 +61,17 @@ struct AuthFlowTests {
 
     /// Runs `/authorize` (GET then the form's POST) and `/token`; returns the token response.
     static func signIn(_ client: any TestClientProtocol, username: String, otp: String?, scope: String) async throws -> [String: Any] {
+        let (code, verifier) = try await authorize(client, username: username, otp: otp, scope: scope)
+        let exchange = try await client.execute(uri: "/token", method: .post, headers: formHeaders, body: form([
+            ("grant_type", "authorization_code"), ("code", code), ("redirect_uri", redirect), ("client_id", "app"), ("code_verifier", verifier),
+        ]))
+        #expect(exchange.status == .ok)
+        #expect(exchange.headers[.cacheControl] == "no-store")
+        return try json(exchange.body)
+    }
+
+    /// Runs `/authorize` (GET then the form's POST); returns the code and the PKCE verifier.
+    static func authorize(_ client: any TestClientProtocol, username: String, otp: String?, scope: String) async throws -> (String, String) {
         let verifier = PKCE.makeVerifier()
         let request: [(String, String)] = [
             ("response_type", "code"), ("client_id", "app"), ("redirect_uri", redirect), ("scope", scope), ("state", "xyz"),
@@ -80,19 +91,44 @@ struct AuthFlowTests {
         let answer = query(location)
         #expect(answer["state"] == "xyz")
         let code = try #require(answer["code"])
-        let exchange = try await client.execute(uri: "/token", method: .post, headers: formHeaders, body: form([
-            ("grant_type", "authorization_code"), ("code", code), ("redirect_uri", redirect), ("client_id", "app"), ("code_verifier", verifier),
-        ]))
-        #expect(exchange.status == .ok)
-        #expect(exchange.headers[.cacheControl] == "no-store")
-        let tokens = try json(exchange.body)
-        // The code is single use.
-        let replay = try await client.execute(uri: "/token", method: .post, headers: formHeaders, body: form([
-            ("grant_type", "authorization_code"), ("code", code), ("redirect_uri", redirect), ("client_id", "app"), ("code_verifier", verifier),
-        ]))
-        #expect(replay.status == .badRequest)
-        #expect(try json(replay.body)["error"] as? String == "invalid_grant")
-        return tokens
+        return (code, verifier)
+    }
+
+    @Test func aCodeWorksOnceAndItsReplayRevokesWhatItIssued() async throws {
+        try await withApp { client, _ in
+            let (code, verifier) = try await Self.authorize(client, username: "alice", otp: nil, scope: "patient/*.rs")
+            let exchange: [(String, String)] = [
+                ("grant_type", "authorization_code"), ("code", code), ("redirect_uri", Self.redirect), ("client_id", "app"), ("code_verifier", verifier),
+            ]
+            let first = try await client.execute(uri: "/token", method: .post, headers: Self.formHeaders, body: Self.form(exchange))
+            #expect(first.status == .ok)
+            let tokens = try Self.json(first.body)
+            let access = try #require(tokens["access_token"] as? String)
+            let refresh = try #require(tokens["refresh_token"] as? String)
+            #expect(try await client.execute(uri: "/test/whoami", method: .get, headers: [.authorization: "Bearer " + access]).status == .ok)
+            let replay = try await client.execute(uri: "/token", method: .post, headers: Self.formHeaders, body: Self.form(exchange))
+            #expect(replay.status == .badRequest)
+            #expect(try Self.json(replay.body)["error"] as? String == "invalid_grant")
+            #expect(try await client.execute(uri: "/test/whoami", method: .get, headers: [.authorization: "Bearer " + access]).status == .unauthorized)
+            let refreshed = try await client.execute(uri: "/token", method: .post, headers: Self.formHeaders, body: Self.form([
+                ("grant_type", "refresh_token"), ("refresh_token", refresh), ("client_id", "app"),
+            ]))
+            #expect(refreshed.status == .badRequest)
+        }
+    }
+
+    @Test func aWrongVerifierOrRedirectFailsTheExchange() async throws {
+        try await withApp { client, _ in
+            let (code, _) = try await Self.authorize(client, username: "alice", otp: nil, scope: "patient/*.rs")
+            let wrong = try await client.execute(uri: "/token", method: .post, headers: Self.formHeaders, body: Self.form([
+                ("grant_type", "authorization_code"), ("code", code), ("redirect_uri", Self.redirect), ("client_id", "app"),
+                ("code_verifier", PKCE.makeVerifier()),
+            ]))
+            #expect(wrong.status == .badRequest)
+            #expect(try Self.json(wrong.body)["error"] as? String == "invalid_grant")
+            let unsupported = try await client.execute(uri: "/token", method: .post, headers: Self.formHeaders, body: Self.form([("grant_type", "password")]))
+            #expect(try Self.json(unsupported.body)["error"] as? String == "unsupported_grant_type")
+        }
     }
 
     @Test func authorizationCodeFlowWithPKCEForAProfessional() async throws {
@@ -131,11 +167,12 @@ struct AuthFlowTests {
             ]
             let response = try await client.execute(uri: "/authorize", method: .post, headers: Self.formHeaders, body: Self.form(fields))
             #expect(response.status == .unauthorized)
-            #expect(String(buffer: response.body).contains("authenticator"))
+            #expect(String(buffer: response.body).contains("authenticator code is wrong"))
             let wrongPassword = fields.map { $0.0 == "password" ? ($0.0, "wrong password!") : $0 }
             let refused = try await client.execute(uri: "/authorize", method: .post, headers: Self.formHeaders, body: Self.form(wrongPassword))
             #expect(refused.status == .unauthorized)
-            #expect(String(buffer: refused.body).contains("username or the password is wrong"))
+            // The same words whichever part failed: the page never confirms a guessed password.
+            #expect(String(buffer: refused.body).contains("authenticator code is wrong"))
         }
     }
 
