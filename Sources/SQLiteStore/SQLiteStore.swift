@@ -160,16 +160,28 @@ public final class SQLiteStore: FHIRStore {
             }
         }
         try checkOpen()
-        return onWriter ? try await pool.writeWithoutTransaction(fetch) : try await pool.read(fetch)
+        return onWriter ? try await pool.writeWithoutTransaction(fetch) : try Self.readSynchronously(pool, fetch)
     }
 
+    /// A read in one transaction, synchronously on the caller's thread.
+    ///
+    /// Every read is synchronous on purpose. GRDB's async `read` holds its reader connection while it waits to be
+    /// resumed on the cooperative pool; a synchronous read waiting for a connection blocks a cooperative thread.
+    /// Mixing the two deadlocked the server under 16 concurrent `$everything` requests (both cooperative threads
+    /// of a 2-core machine waited for connections held by suspended async reads). With synchronous reads only,
+    /// a connection is always held by a running thread, which releases it without needing another.
     private func reading<T: Sendable>(_ body: @escaping @Sendable (Database) throws -> T) async throws -> T {
         try checkOpen()
         do {
-            return try await pool.read(body)
+            return try Self.readSynchronously(pool, body)
         } catch {
             throw Self.storeError(error)
         }
+    }
+
+    /// GRDB's synchronous `read` (from a synchronous function, so that the async overload cannot be chosen).
+    private static func readSynchronously<T>(_ pool: DatabasePool, _ body: (Database) throws -> T) throws -> T {
+        try pool.read(body)
     }
 
     /// A point read: one SELECT, consistent on its own, so it runs without the BEGIN/COMMIT that `read` wraps
