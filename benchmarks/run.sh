@@ -24,20 +24,7 @@ BIN=$(swift build -c release --scratch-path "$SCRATCH" --show-bin-path)
 echo "# load average before: $(cut -d' ' -f1-3 /proc/loadavg)"
 echo "# machine: $(nproc) cores, $(free -g | awk '/Mem:/{print $2}') GiB, $(uname -srm), $(date -u +%Y-%m-%dT%H:%MZ)"
 
-wait_http() { for _ in $(seq 1 200); do curl -fsS "$1" >/dev/null 2>&1 && return 0; sleep 0.1; done; echo "no answer from $1" >&2; return 1; }
-
-# wrk NAME URL [SCRIPT] [CONNECTIONS]: prints NAME_rps, NAME_p50, NAME_p99.
-run_wrk() {
-  local name=$1 url=$2 script=${3:-} c=${4:-$CONNECTIONS}
-  local t=2; [ "$c" -lt 2 ] && t=1
-  local args=(-t"$t" -c"$c" -d"$DURATION" --latency)
-  [ -n "$script" ] && args+=(-s "$script")
-  local out; out=$(wrk "${args[@]}" "$url")
-  echo "$out" | grep -qE "Non-2xx or 3xx responses" && { echo "$out" >&2; echo "$name: non-2xx responses" >&2; exit 1; }
-  echo "$name.rps $(echo "$out" | awk '/Requests\/sec/{print $2}') req/s"
-  echo "$name.p50 $(echo "$out" | awk '$1=="50%"{print $2}')"
-  echo "$name.p99 $(echo "$out" | awk '$1=="99%"{print $2}')"
-}
+. benchmarks/lib.sh
 
 # 1. The ceiling.
 "$BIN/BenchCeiling" http --port 18081 >/dev/null 2>&1 & PIDS+=($!)

@@ -23,17 +23,7 @@ swift build -c release --scratch-path "$SCRATCH" --product dossier >&2
 swift build -c release --scratch-path "$SCRATCH" --product BenchCeiling >&2
 BIN=$(swift build -c release --scratch-path "$SCRATCH" --show-bin-path)
 echo "# machine: $(nproc) cores, $(free -g | awk '/Mem:/{print $2}') GiB, $(uname -srm), $(date -u +%Y-%m-%dT%H:%MZ)"
-wait_http() { for _ in $(seq 1 600); do curl -fsS "$1" >/dev/null 2>&1 && return 0; sleep 0.1; done; echo "no answer from $1" >&2; return 1; }
-run_wrk() {
-  local name=$1 url=$2 script=${3:-}
-  local args=(-t2 -c"$CONNECTIONS" -d"$DURATION" --latency)
-  [ -n "$script" ] && args+=(-s "$script")
-  local out; out=$(wrk "${args[@]}" "$url")
-  echo "$out" | grep -qE "Non-2xx or 3xx responses" && { echo "$out" >&2; echo "$name: non-2xx responses" >&2; exit 1; }
-  echo "$name.rps $(echo "$out" | awk '/Requests\/sec/{print $2}') req/s"
-  echo "$name.p50 $(echo "$out" | awk '$1=="50%"{print $2}')"
-  echo "$name.p99 $(echo "$out" | awk '$1=="99%"{print $2}')"
-}
+. benchmarks/lib.sh
 
 "$BIN/BenchCeiling" http --port 18081 >/dev/null 2>&1 & PIDS+=($!)
 wait_http http://127.0.0.1:18081/
@@ -56,5 +46,9 @@ wait_http http://127.0.0.1:18080/health
 python3 benchmarks/search_paths.py "$DB" "$WORK"
 for q in patient-observation patient-document population chain revinclude everything everything-all; do
   PATHS_FILE="$WORK/$q.txt" run_wrk "$q" http://127.0.0.1:18080 benchmarks/wrk/paths.lua
+done
+# One request at a time: the latency of a request on its own, without queueing behind the others.
+for q in patient-observation patient-document everything; do
+  PATHS_FILE="$WORK/$q.txt" run_wrk "$q.c1" http://127.0.0.1:18080 benchmarks/wrk/paths.lua 1
 done
 echo "rss.server $(ps -o rss= -p "${PIDS[-1]}") KiB"
