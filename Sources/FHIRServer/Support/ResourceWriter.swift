@@ -28,8 +28,8 @@ struct ResourceWriter: Sendable {
         guard let precomputed else { return snapshot.builder.entries(for: json, type: type) }
         var all = precomputed
         var seen = Set(precomputed)
-        for parameter in snapshot.registry.parameters(for: type) where parameter.type == .reference {
-            for entry in snapshot.builder.entries(for: json, type: type, param: parameter.code) where seen.insert(entry).inserted {
+        for param in snapshot.referenceParameters[type] ?? [] {
+            for entry in snapshot.builder.entries(for: json, type: type, param: param) where seen.insert(entry).inserted {
                 all.append(entry)
             }
         }

@@ -12,6 +12,8 @@ final class SearchEngine: Sendable {
         var registry: SearchParameterRegistry
         var builder: IndexBuilder
         var parser: SearchParser
+        /// The reference parameters of each resource type (what a transaction indexes after rewriting references).
+        var referenceParameters: [String: [String]]
     }
 
     private let state: Mutex<Snapshot>
@@ -36,10 +38,15 @@ final class SearchEngine: Sendable {
     }
 
     private static func snapshot(_ registry: SearchParameterRegistry, _ configuration: ServerConfiguration) -> Snapshot {
-        Snapshot(
+        var references: [String: [String]] = [:]
+        for type in R4.resourceTypes {
+            references[type] = registry.parameters(for: type).filter { $0.type == .reference }.map(\.code)
+        }
+        return Snapshot(
             registry: registry,
             builder: IndexBuilder(registry: registry, baseURL: configuration.baseURL),
             parser: SearchParser(registry: registry, baseURL: configuration.baseURL,
-                                 defaultCount: configuration.defaultPageSize, maxCount: configuration.maxPageSize))
+                                 defaultCount: configuration.defaultPageSize, maxCount: configuration.maxPageSize),
+            referenceParameters: references)
     }
 }
