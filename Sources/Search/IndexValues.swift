@@ -39,7 +39,7 @@ enum IndexValues {
             if o["coding"] != nil || (o["text"] != nil && o["value"] == nil && o["code"] == nil) {
                 // CodeableConcept.
                 for coding in o["coding"]?.arrayValue ?? [] { token(coding, withText: withText, into: &out) }
-                if withText, let text = o["text"]?.stringValue { out.append(.tokenText(FastText.normalize(text))) }
+                if withText, let text = o["text"]?.stringValue { out.append(.tokenText(SearchText.normalize(text))) }
             } else if let v = o["value"]?.stringValue {
                 let system = o["system"]?.stringValue
                 if let system, contactSystems.contains(system) {
@@ -54,13 +54,13 @@ enum IndexValues {
                                 out.append(.identifierOfType(typeSystem: coding["system"]?.stringValue, typeCode: typeCode, value: v))
                             }
                         }
-                        if withText, let text = type["text"]?.stringValue { out.append(.tokenText(FastText.normalize(text))) }
+                        if withText, let text = type["text"]?.stringValue { out.append(.tokenText(SearchText.normalize(text))) }
                     }
                 }
             } else {
                 // Coding.
                 if let code = o["code"]?.stringValue { out.append(.token(system: o["system"]?.stringValue, code: code)) }
-                if withText, let display = o["display"]?.stringValue { out.append(.tokenText(FastText.normalize(display))) }
+                if withText, let display = o["display"]?.stringValue { out.append(.tokenText(SearchText.normalize(display))) }
             }
         default: break
         }
@@ -70,14 +70,14 @@ enum IndexValues {
 
     static func string(_ value: JSON, into out: inout [IndexValue]) {
         switch value {
-        case .string(let s): out.append(.string(normalized: FastText.normalize(s), exact: s))
+        case .string(let s): out.append(.string(normalized: SearchText.normalize(s), exact: s))
         case .object(let o):
             for key in stringParts {
                 guard let part = o[key] else { continue }
                 if case .array(let items) = part {
-                    for item in items { if let s = item.stringValue { out.append(.string(normalized: FastText.normalize(s), exact: s)) } }
+                    for item in items { if let s = item.stringValue { out.append(.string(normalized: SearchText.normalize(s), exact: s)) } }
                 } else if let s = part.stringValue {
-                    out.append(.string(normalized: FastText.normalize(s), exact: s))
+                    out.append(.string(normalized: SearchText.normalize(s), exact: s))
                 }
             }
         default: break
