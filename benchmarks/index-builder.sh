@@ -6,8 +6,7 @@
 #   benchmarks/index-builder.sh 123    # all of them
 #
 # Builds the Search target in release, then compiles benchmarks/index-builder/main.swift against its objects (no
-# benchmark target in Package.swift). The same measurement exists as an opt-in test:
-#   DOSSIER_BENCH=1 swift test -c release -Xswiftc -enable-testing --filter IndexBuilderThroughput
+# benchmark target in Package.swift).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 swift build -c release --target Search >/dev/null

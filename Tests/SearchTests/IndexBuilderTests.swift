@@ -280,40 +280,6 @@ import Search
     }
 }
 
-/// Throughput of IndexBuilder over the Synthea bundles in `data/synthea`, one core. Opt-in:
-/// `DOSSIER_BENCH=1 swift test -c release -Xswiftc -enable-testing --filter IndexBuilderThroughput` (see benchmarks/index-builder.sh).
-@Suite struct IndexBuilderThroughput {
-    @Test(.enabled(if: ProcessInfo.processInfo.environment["DOSSIER_BENCH"] == "1"))
-    func indexBuilderThroughputOnSyntheaBundles() throws {
-        let folder = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-            .deletingLastPathComponent().appendingPathComponent("data/synthea")
-        let limit = Int(ProcessInfo.processInfo.environment["DOSSIER_BENCH_FILES"] ?? "") ?? 20
-        var resources: [(JSON, String)] = []
-        let files = try FileManager.default.contentsOfDirectory(atPath: folder.path).filter { $0.hasSuffix(".json.bz2") }.sorted().prefix(limit)
-        for file in files {
-            let process = Process()
-            process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-            process.arguments = ["bzip2", "-dc", folder.appendingPathComponent(file).path]
-            let pipe = Pipe()
-            process.standardOutput = pipe
-            try process.run()
-            let data = pipe.fileHandleForReading.readDataToEndOfFile()
-            process.waitUntilExit()
-            let bundle = try JSON.parse(Array(data), limits: .init(maxDepth: 100))
-            for entry in bundle["entry"]?.arrayValue ?? [] {
-                if let r = entry["resource"], let t = r["resourceType"]?.stringValue { resources.append((r, t)) }
-            }
-        }
-        let builder = IndexBuilder(baseURL: base)
-        for (r, t) in resources.prefix(2000) { _ = builder.entries(for: r, type: t) }  // compile and warm up
-        var count = 0
-        let start = Date()
-        for (r, t) in resources { count += builder.entries(for: r, type: t).count }
-        let seconds = Date().timeIntervalSince(start)
-        print("IndexBuilderThroughput: \(resources.count) resources, \(count) entries in \(String(format: "%.2f", seconds)) s: \(Int(Double(resources.count) / seconds)) resources/s")
-    }
-}
-
 @Suite struct IndexBuilderConcurrencyTests {
     /// One builder serves concurrent writers: its per-type cache of compiled expressions is shared safely, and
     /// the entries do not depend on which task compiled them.
