@@ -67,7 +67,7 @@ extension FHIRService {
         var seen = Set(matches.map { "\($0.0.type)/\($0.0.id)" })
         var targets: [String: Set<String>] = [:]
         for (stored, json) in matches {
-            for value in referenceValues(json, type: stored.type, param: nil, builder: engine.builder, registry: engine.registry) {
+            for value in referenceValues(json, type: stored.type, param: nil, engine: engine) {
                 guard let t = value.type, let id = value.id, value.url == nil, !seen.contains("\(t)/\(id)") else { continue }
                 targets[t, default: []].insert(id)
             }

@@ -173,7 +173,7 @@ extension FHIRService {
             var targets: [String: Set<String>] = [:]
             for include in parsed.includes where level == 0 || include.iterate {
                 for (stored, json) in frontier where stored.type == include.sourceType {
-                    for value in referenceValues(json, type: stored.type, param: include.param, builder: engine.builder, registry: engine.registry) {
+                    for value in referenceValues(json, type: stored.type, param: include.param, engine: engine) {
                         guard let t = value.type, let id = value.id, value.url == nil else { continue }
                         if let wanted = include.targetType, wanted != t { continue }
                         if !seen.contains("\(t)/\(id)") { targets[t, default: []].insert(id) }
@@ -188,7 +188,7 @@ extension FHIRService {
             for rev in parsed.revincludes where level == 0 || rev.iterate {
                 let pointed = frontier.filter { rev.targetType == nil || $0.0.type == rev.targetType }
                 guard !pointed.isEmpty else { continue }
-                let params = rev.param.map { [$0] } ?? engine.registry.parameters(for: rev.sourceType).filter { $0.type == .reference }.map(\.code)
+                let params = rev.param.map { [$0] } ?? engine.referenceParameters[rev.sourceType] ?? []
                 var alternatives: [SearchCondition] = []
                 for param in params {
                     for (stored, _) in pointed {
@@ -216,11 +216,11 @@ extension FHIRService {
     }
 
     /// The reference values of one parameter (every reference parameter of the type when `param` is nil, `*`).
-    func referenceValues(_ json: JSON, type: String, param: String?, builder: IndexBuilder, registry: SearchParameterRegistry) -> [ReferenceValue] {
-        let params = param.map { [$0] } ?? registry.parameters(for: type).filter { $0.type == .reference }.map(\.code)
+    func referenceValues(_ json: JSON, type: String, param: String?, engine: SearchEngine.Snapshot) -> [ReferenceValue] {
+        let params = param.map { [$0] } ?? engine.referenceParameters[type] ?? []
         var values: [ReferenceValue] = []
         for p in params {
-            for entry in builder.entries(for: json, type: type, param: p) {
+            for entry in engine.builder.entries(for: json, type: type, param: p) {
                 if case .reference(let value) = entry.value { values.append(value) }
             }
         }
