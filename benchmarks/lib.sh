@@ -1,5 +1,21 @@
-# Shared helpers of the benchmark scripts (sourced): wait for an HTTP endpoint, run wrk and print its figures.
-# Expects DURATION and CONNECTIONS to be set by the caller.
+# Sourced by the benchmark scripts, from the repository root, after they set DURATION and CONNECTIONS: makes a
+# scratch folder ($WORK, removed on exit with every process listed in PIDS), checks for wrk, builds the release
+# binaries ($BIN/dossier, $BIN/BenchCeiling; SCRATCH=.build-release keeps them apart from debug objects), prints the
+# machine, and defines wait_http and run_wrk.
+
+WORK=$(mktemp -d /tmp/dossier-bench.XXXXXX)
+PIDS=()
+cleanup() { for p in "${PIDS[@]:-}"; do kill "$p" 2>/dev/null || true; done; rm -rf "$WORK"; }
+trap cleanup EXIT
+
+command -v wrk >/dev/null || { echo "wrk is needed: apt-get install -y wrk" >&2; exit 1; }
+SCRATCH=${SCRATCH:-.build}
+swift build -c release --scratch-path "$SCRATCH" --product dossier >&2
+swift build -c release --scratch-path "$SCRATCH" --product BenchCeiling >&2
+BIN=$(swift build -c release --scratch-path "$SCRATCH" --show-bin-path)
+
+echo "# load average before: $(cut -d' ' -f1-3 /proc/loadavg)"
+echo "# machine: $(nproc) cores, $(free -g | awk '/Mem:/{print $2}') GiB, $(uname -srm), $(date -u +%Y-%m-%dT%H:%MZ)"
 
 # wait_http URL: waits up to 60 s for a 2xx answer.
 wait_http() { for _ in $(seq 1 600); do curl -fsS "$1" >/dev/null 2>&1 && return 0; sleep 0.1; done; echo "no answer from $1" >&2; return 1; }

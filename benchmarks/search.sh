@@ -13,16 +13,6 @@ cd "$(dirname "$0")/.."
 SOURCE=${1:-data/synthea}
 DURATION=${DURATION:-10s}
 CONNECTIONS=${CONNECTIONS:-16}
-WORK=$(mktemp -d /tmp/dossier-search.XXXXXX)
-PIDS=()
-cleanup() { for p in "${PIDS[@]:-}"; do kill "$p" 2>/dev/null || true; done; rm -rf "$WORK"; }
-trap cleanup EXIT
-command -v wrk >/dev/null || { echo "wrk is needed: apt-get install -y wrk" >&2; exit 1; }
-SCRATCH=${SCRATCH:-.build}
-swift build -c release --scratch-path "$SCRATCH" --product dossier >&2
-swift build -c release --scratch-path "$SCRATCH" --product BenchCeiling >&2
-BIN=$(swift build -c release --scratch-path "$SCRATCH" --show-bin-path)
-echo "# machine: $(nproc) cores, $(free -g | awk '/Mem:/{print $2}') GiB, $(uname -srm), $(date -u +%Y-%m-%dT%H:%MZ)"
 . benchmarks/lib.sh
 
 "$BIN/BenchCeiling" http --port 18081 >/dev/null 2>&1 & PIDS+=($!)
