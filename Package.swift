@@ -35,7 +35,7 @@ let package = Package(
         // Layer 2: FHIRPath parser and evaluator over the lossless JSON value.
         .target(name: "FHIRPath", dependencies: ["FHIRCore"]),
         // Layer 5: the shared-record rules as a pure decision function, and the default authorisation matrix.
-        .target(name: "Access", dependencies: ["FHIRCore"], resources: [.copy("Resources")]),
+        .target(name: "Access", dependencies: ["FHIRCore", "Store"], resources: [.copy("Resources")]),
         // bzip2 from the system (libbz2-dev), for importing .bz2 bundles.
         .systemLibrary(name: "CBZip2", path: "Sources/CBZip2"),
         // Layer 4: the verb-based store protocol and the query/operation values.
@@ -51,7 +51,7 @@ let package = Package(
         .target(name: "StoreConformance", dependencies: ["Store", "FHIRCore"], path: "Tests/StoreConformance"),
         // Layer 7a: FHIR interactions as plain functions, no HTTP.
         .target(name: "FHIRServer", dependencies: [
-            "FHIRCore", "FHIRPath", "Search", "Store",
+            "FHIRCore", "FHIRPath", "Search", "Store", "Access",
             .product(name: "Logging", package: "swift-log"),
         ]),
         // Sign-in: the OAuth 2.0 / SMART authorisation server's logic and its own small database (no HTTP).
@@ -74,6 +74,7 @@ let package = Package(
             .product(name: "Logging", package: "swift-log"),
         ]),
         .executableTarget(name: "DossierCLI", dependencies: [
+            "Access",
             "DossierHTTP", "Auth", "FHIRServer", "SQLiteStore", "Store", "FHIRCore", "CBZip2",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Hummingbird", package: "hummingbird"),

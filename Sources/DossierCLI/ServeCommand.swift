@@ -1,3 +1,4 @@
+import Access
 import ArgumentParser
 import Auth
 import DossierHTTP
@@ -36,8 +37,16 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "The largest accepted request body, in bytes (larger requests get 413).")
     var maxBodyBytes = ServerConfiguration().maxBodyBytes
 
-    @Flag(inversion: .prefixedNo, help: "Serve the SMART on FHIR sign-in endpoints (/authorize, /token, ...) and read bearer tokens.")
+    @Flag(inversion: .prefixedNo, help: ArgumentHelp(
+        "Serve the SMART on FHIR sign-in endpoints (/authorize, /token, ...) and apply the shared-record access rules to every request.",
+        discussion: "With --no-auth, no token is needed and nothing is restricted: for development only."))
     var auth = true
+
+    @Option(help: ArgumentHelp("A JSON file with the authorisation matrix to use instead of the shipped one (GET /fhir/$access-matrix shows the one in force).", valueName: "file"))
+    var accessMatrix: String?
+
+    @Option(help: "How long an emergency access ($break-glass) lasts, e.g. 4h.")
+    var emergencyAccessLifetime = Lifetime(seconds: 4 * 3600)
 
     @Option(help: "How long an access token lives.")
     var accessTokenLifetime = Lifetime(seconds: 3600)
@@ -73,6 +82,9 @@ struct ServeCommand: AsyncParsableCommand {
         let dataDirectory = DataDirectory(dataDir)
         let store = try dataDirectory.openStore()
         var configuration = ServerConfiguration(baseURL: effectiveBaseURL, maxBodyBytes: maxBodyBytes)
+        configuration.accessRules = auth
+        configuration.emergencyAccessDuration = TimeInterval(emergencyAccessLifetime.seconds)
+        if let accessMatrix { configuration.matrix = try AuthorisationMatrix(contentsOfFile: accessMatrix) }
         let http = HTTPServerConfiguration(host: host, port: port)
         let authServer = auth ? try await openAuth(dataDirectory, http: http, baseURL: configuration.baseURL) : nil
         if let authConfiguration = authServer?.configuration {

@@ -1,3 +1,4 @@
+import Auth
 import FHIRCore
 import FHIRServer
 import HTTPTypes
@@ -9,15 +10,35 @@ struct FHIRController: Sendable {
     let service: FHIRService
     let basePath: String
 
-    func register<Context: RequestContext>(on router: Router<Context>) {
+    func register(on router: Router<DossierRequestContext>) {
         let methods: [HTTPRequest.Method] = [.get, .head, .post, .put, .delete, .patch]
         for method in methods {
-            router.on(RouterPath(basePath), method: method) { request, _ in try await self.respond(request) }
-            router.on(RouterPath(basePath + "/**"), method: method) { request, _ in try await self.respond(request) }
+            router.on(RouterPath(basePath), method: method) { request, context in
+                try await self.respond(request, caller: context.identity.map(Self.caller))
+            }
+            router.on(RouterPath(basePath + "/**"), method: method) { request, context in
+                try await self.respond(request, caller: context.identity.map(Self.caller))
+            }
         }
     }
 
-    func respond(_ request: Request) async throws -> Response {
+    /// The FHIR layer's view of a verified token.
+    static func caller(_ identity: AuthenticatedIdentity) -> RequestCaller {
+        let scopes = identity.scopes.resourceScopes
+        return RequestCaller(subject: identity.subject, fhirUser: identity.fhirUser?.description, role: identity.role?.description,
+                             isOperator: identity.isAdmin, clientID: identity.clientID) { interaction, type in
+            let permission: ResourceScope.Permissions = switch interaction {
+            case .create: .create
+            case .read: .read
+            case .update: .update
+            case .delete: .delete
+            case .search: .search
+            }
+            return scopes.contains { $0.allows(permission, on: type) }
+        }
+    }
+
+    func respond(_ request: Request, caller: RequestCaller? = nil) async throws -> Response {
         guard let method = FHIRRequest.Method(rawValue: request.method.rawValue) else {
             return Self.response(FHIRResponse(status: 405))
         }
@@ -40,7 +61,8 @@ struct FHIRController: Sendable {
             path: segments(request.uri.path),
             query: QueryString.parse(request.uri.query ?? ""),
             headers: headers,
-            body: Array(buffer: body)
+            body: Array(buffer: body),
+            caller: caller
         )
         return Self.response(await service.handle(fhirRequest))
     }

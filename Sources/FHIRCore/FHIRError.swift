@@ -101,6 +101,8 @@ public struct FHIRError: Error, Sendable, Hashable, CustomStringConvertible {
         public var diagnostics: String
         /// FHIRPath expressions of the elements concerned (`Patient.birthDate`).
         public var expression: [String]
+        /// A coded detail (`OperationOutcome.issue.details`, a CodeableConcept), e.g. `v3-ActReason#BTG`.
+        public var details: JSON?
 
         public init(severity: Severity = .error, code: String, diagnostics: String, expression: [String] = []) {
             self.severity = severity; self.code = code; self.diagnostics = diagnostics; self.expression = expression
@@ -141,8 +143,9 @@ public enum OperationOutcome {
             var o: JSONObject = [
                 "severity": .string(issue.severity.rawValue),
                 "code": .string(issue.code),
-                "diagnostics": .string(issue.diagnostics),
             ]
+            if let details = issue.details { o["details"] = details }
+            o["diagnostics"] = .string(issue.diagnostics)
             if !issue.expression.isEmpty { o["expression"] = .array(issue.expression.map(JSON.string)) }
             return .object(o)
         })

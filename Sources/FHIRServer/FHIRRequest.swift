@@ -23,9 +23,15 @@ public struct FHIRRequest: Sendable {
     /// Request headers with lower-cased names (`if-match`, `if-none-exist`, `prefer`, `content-type`, `accept`, ...).
     public var headers: [String: String]
     public var body: [UInt8]
+    /// Who is calling (from the bearer token); required when the access rules are on.
+    public var caller: RequestCaller?
+    /// The access rules of this request, resolved by ``FHIRService/handle(_:)``.
+    var access: RequestAccess = .unrestricted
 
-    public init(method: Method, path: [String], query: [QueryItem] = [], headers: [String: String] = [:], body: [UInt8] = []) {
+    public init(method: Method, path: [String], query: [QueryItem] = [], headers: [String: String] = [:], body: [UInt8] = [],
+                caller: RequestCaller? = nil) {
         self.method = method; self.path = path; self.query = query; self.headers = headers; self.body = body
+        self.caller = caller
     }
 
     /// The first value of query parameter `name`.

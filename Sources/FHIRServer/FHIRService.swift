@@ -1,3 +1,4 @@
+import Access
 import FHIRCore
 import Foundation
 import Logging
@@ -20,6 +21,8 @@ public final class FHIRService: Sendable {
     let searchEngines: SearchEngine
     /// Whether the custom SearchParameter resources stored on the server have been added to ``searchEngines``.
     let searchParametersLoaded = Mutex(false)
+    /// What the access rules read, kept until a write changes it.
+    let accessCache = AccessCache()
 
     public init(store: any FHIRStore, configuration: ServerConfiguration = .init(), logger: Logger = Logger(label: "dossier.fhir")) {
         self.store = store
@@ -39,6 +42,8 @@ public final class FHIRService: Sendable {
             }
             // Writes are indexed with the custom search parameters too: load them before the first request.
             _ = try await searchEngine()
+            var request = request
+            request.access = try await resolveAccess(request)
             var response = try await route(request)
             if request.method == .head { response.body = [] }
             return response
@@ -79,6 +84,7 @@ public final class FHIRService: Sendable {
             else if p[0] == "_history" { if isRead { return try await history(request, scope: .system) } }
             else if p[0] == "_search" { if m == .post { return try await search(request, scope: .system) } }
             else if p[0] == "$reindex" { if m == .post { return try await reindex(request, type: nil) } }
+            else if p[0] == "$access-matrix" { if isRead { return accessMatrix(request) } }
             else if p[0].hasPrefix("$") { throw FHIRError(.notImplemented, "Operation \(p[0]) is not supported") }
             else {
                 let type = try resourceType(p[0])
@@ -113,6 +119,16 @@ public final class FHIRService: Sendable {
                 if isRead || m == .post { return try await everything(request, patientID: id) }
                 throw FHIRError(.methodNotAllowed, "\(m.rawValue) is not allowed on [base]/\(p.joined(separator: "/"))")
             }
+            if type == "Patient", p[2] == "$break-glass" {
+                let id = try resourceID(p[1])
+                if m == .post { return try await breakGlass(request, patientID: id) }
+                throw FHIRError(.methodNotAllowed, "\(m.rawValue) is not allowed on [base]/\(p.joined(separator: "/"))")
+            }
+            if p[2] == "$meta-add" || p[2] == "$meta-delete" {
+                let id = try resourceID(p[1])
+                if m == .post { return try await meta(request, type: type, id: id, adding: p[2] == "$meta-add") }
+                throw FHIRError(.methodNotAllowed, "\(m.rawValue) is not allowed on [base]/\(p.joined(separator: "/"))")
+            }
             if p[2].hasPrefix("$") { throw FHIRError(.notImplemented, "Operation \(p[2]) is not supported") }
             let id = try resourceID(p[1])
             if p[2] == "_history" { if isRead { return try await history(request, scope: .instance(type: type, id: id)) } }
@@ -138,7 +154,7 @@ public final class FHIRService: Sendable {
     static func allowedMethods(_ path: [String]) -> [String] {
         switch path.count {
         case 0: return ["GET", "HEAD", "POST"]
-        case 1 where path[0] == "metadata" || path[0] == "_history": return ["GET", "HEAD"]
+        case 1 where path[0] == "metadata" || path[0] == "_history" || path[0] == "$access-matrix": return ["GET", "HEAD"]
         case 1 where path[0] == "_search" || path[0] == "$reindex": return ["POST"]
         case 1: return ["GET", "HEAD", "POST", "PUT", "DELETE", "PATCH"]
         case 2 where path[1] == "_history": return ["GET", "HEAD"]

@@ -1,3 +1,6 @@
+import Access
+import Foundation
+
 /// Limits and settings of the FHIR service. Every limit is explicit and answers with a clear error when exceeded.
 public struct ServerConfiguration: Sendable {
     /// The absolute base URL clients use, without a trailing slash (`http://127.0.0.1:8080/fhir`).
@@ -20,6 +23,14 @@ public struct ServerConfiguration: Sendable {
     public var maxExpansionCodes: Int
     /// The SMART OAuth endpoints to announce in the CapabilityStatement; `nil` when sign-in is off.
     public var smartEndpoints: SMARTEndpoints? = nil
+    /// Whether the shared-record rules apply (DOMAIN.md): every request must then carry a ``RequestCaller``
+    /// (401 otherwise) and sees only what its actor may. Off only for `--no-auth` development servers and tests
+    /// of the REST layer itself.
+    public var accessRules = false
+    /// The authorisation matrix in force (rule 5), served by `GET [base]/$access-matrix`.
+    public var matrix: AuthorisationMatrix = .default
+    /// How long an emergency access (`$break-glass`) lasts.
+    public var emergencyAccessDuration: TimeInterval = 4 * 3600
 
     public init(
         baseURL: String = "http://127.0.0.1:8080/fhir",

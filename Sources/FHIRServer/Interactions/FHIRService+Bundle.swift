@@ -1,3 +1,4 @@
+import Access
 import FHIRCore
 import Foundation
 import Store
@@ -82,7 +83,7 @@ extension FHIRService {
                 body = resource.serialized()
             }
         }
-        return FHIRRequest(method: method, path: path, query: query, headers: headers, body: body)
+        return FHIRRequest(method: method, path: path, query: query, headers: headers, body: body, caller: parent.caller)
     }
 
     /// A PATCH entry's Binary resource holding a JSON Patch document (base64 `data`).
@@ -136,7 +137,7 @@ extension FHIRService {
         }
     }
 
-    private func plan(_ raw: JSON, index i: Int, request: FHIRRequest) throws -> Planned {
+    private func plan(_ raw: JSON, index i: Int, request: FHIRRequest, filter: AccessFilter?) throws -> Planned {
         let at = "Bundle.entry[\(i)]"
         let sub = try subrequest(raw, index: i, parent: request, withBody: false)
         let fullUrl = raw["fullUrl"]?.stringValue
@@ -153,15 +154,19 @@ extension FHIRService {
         case .post:
             guard p.count == 1 else { throw FHIRError(.invalid, "A POST entry's url must be a resource type", issueType: "value", expression: ["\(at).request.url"]) }
             let type = try resourceType(p[0])
-            let resource = try parsedResource(type)
-            let condition = try sub.header("if-none-exist").map { h throws(FHIRError) in try ConditionalQuery.parse(type: type, query: h) }
+            try requireScope(.create, type, request.access)
+            let resource = Self.markingPatientAdded(try parsedResource(type), request.access)
+            let condition = try sub.header("if-none-exist").map { h throws(FHIRError) in
+                Self.restricted(try ConditionalQuery.parse(type: type, query: h), filter)
+            }
             return Planned(index: i, fullUrl: fullUrl, action: .create(type: type, id: Self.newID(), resource: resource, ifNoneExist: condition))
         case .put:
             let type = try resourceType(p.first ?? "")
+            try requireScope(.update, type, request.access)
             let resource = try parsedResource(type)
             let ifMatch = try ifMatchVersion(sub)
             if p.count == 1 {
-                let query = try ConditionalQuery.parse(type: type, items: sub.query)
+                let query = Self.restricted(try ConditionalQuery.parse(type: type, items: sub.query), filter)
                 return Planned(index: i, fullUrl: fullUrl, action: .conditionalUpdate(type: type, query: query, resource: resource, ifMatch: ifMatch, newID: Self.newID()))
             }
             guard p.count == 2 else { throw FHIRError(.invalid, "A PUT entry's url must be Type/id or Type?criteria", issueType: "value", expression: ["\(at).request.url"]) }
@@ -172,19 +177,21 @@ extension FHIRService {
             return Planned(index: i, fullUrl: fullUrl, action: .update(type: type, id: id, resource: resource, ifMatch: ifMatch))
         case .delete:
             let type = try resourceType(p.first ?? "")
+            try requireScope(.delete, type, request.access)
             if p.count == 1 {
-                return Planned(index: i, fullUrl: fullUrl, action: .conditionalDelete(type: type, query: try ConditionalQuery.parse(type: type, items: sub.query)))
+                return Planned(index: i, fullUrl: fullUrl, action: .conditionalDelete(type: type, query: Self.restricted(try ConditionalQuery.parse(type: type, items: sub.query), filter)))
             }
             guard p.count == 2 else { throw FHIRError(.invalid, "A DELETE entry's url must be Type/id or Type?criteria", issueType: "value", expression: ["\(at).request.url"]) }
             return Planned(index: i, fullUrl: fullUrl, action: .delete(type: type, id: try resourceID(p[1]), ifMatch: try ifMatchVersion(sub)))
         case .patch:
             let type = try resourceType(p.first ?? "")
+            try requireScope(.update, type, request.access)
             guard sub.header("content-type") == "application/json-patch+json" else {
                 throw FHIRError(.unsupportedMediaType, "A PATCH entry needs a Binary resource with a JSON Patch document", expression: ["\(at).resource"])
             }
             let patch = try JSONPatch(parseBody(sub.body))
             if p.count == 1 {
-                return Planned(index: i, fullUrl: fullUrl, action: .patch(type: type, id: nil, query: try ConditionalQuery.parse(type: type, items: sub.query), patch: patch, ifMatch: try ifMatchVersion(sub)))
+                return Planned(index: i, fullUrl: fullUrl, action: .patch(type: type, id: nil, query: Self.restricted(try ConditionalQuery.parse(type: type, items: sub.query), filter), patch: patch, ifMatch: try ifMatchVersion(sub)))
             }
             return Planned(index: i, fullUrl: fullUrl, action: .patch(type: type, id: try resourceID(p[1]), query: nil, patch: patch, ifMatch: try ifMatchVersion(sub)))
         }
@@ -193,8 +200,9 @@ extension FHIRService {
     private func transaction(_ rawEntries: [JSON], request: FHIRRequest, prefer: Prefer.Return?) async throws -> FHIRResponse {
         var planned: [Planned] = []
         planned.reserveCapacity(rawEntries.count)
+        let filter = try await accessFilter(request.access)
         for (i, raw) in rawEntries.enumerated() {
-            var p = try plan(raw, index: i, request: request)
+            var p = try plan(raw, index: i, request: request, filter: filter)
             switch p.action {
             case .create(let type, _, let resource, _), .update(let type, _, let resource, _),
                  .conditionalUpdate(let type, _, let resource, _, _):
@@ -221,8 +229,9 @@ extension FHIRService {
             }
         }
         let writes = planned.filter { $0.order < 3 }.sorted { ($0.order, $0.index) < ($1.order, $1.index) }
+        let access = request.access
         let outcomes: [Int: WriteOutcome] = try await store.write { tx in
-            try self.runTransaction(tx, writes)
+            try self.runTransaction(tx, writes, access: access, filter: filter)
         }
         didWrite(outcomes.values.compactMap(\.written))
         // Reads run after the writes committed, so they see them.
@@ -239,7 +248,7 @@ extension FHIRService {
     }
 
     /// The part of a transaction that runs inside the store transaction.
-    private func runTransaction(_ tx: any StoreTransaction, _ writes: [Planned]) throws -> [Int: WriteOutcome] {
+    private func runTransaction(_ tx: any StoreTransaction, _ writes: [Planned], access: RequestAccess, filter: AccessFilter?) throws -> [Int: WriteOutcome] {
         // 1. Decide every target id: conditional creates and updates are resolved first.
         var idOf: [Int: String] = [:]
         var existing: [Int: StoredResource] = [:]
@@ -289,7 +298,7 @@ extension FHIRService {
             if let done = conditional[reference] { return done }
             let type = String(reference[..<q])
             guard R4.resourceTypes.contains(type) else { return nil }
-            let query = try ConditionalQuery.parse(type: type, query: String(reference[reference.index(after: q)...]))
+            let query = Self.restricted(try ConditionalQuery.parse(type: type, query: String(reference[reference.index(after: q)...])), filter)
             let matches = try tx.search(query)
             guard matches.count == 1 else {
                 throw FHIRError(.preconditionFailed, "Conditional reference \(reference) matched \(matches.count) resources; it must match exactly one", issueType: matches.isEmpty ? "not-found" : "multiple-matches")
@@ -304,21 +313,21 @@ extension FHIRService {
             do {
                 switch p.action {
                 case .delete(let type, let id, let ifMatch):
-                    outcomes[p.index] = try deleteInTransaction(tx, type: type, id: id, ifMatch: ifMatch)
+                    outcomes[p.index] = try deleteInTransaction(tx, access, type: type, id: id, ifMatch: ifMatch)
                 case .conditionalDelete(let type, let query):
-                    outcomes[p.index] = try conditionalDeleteInTransaction(tx, type: type, query: query)
+                    outcomes[p.index] = try conditionalDeleteInTransaction(tx, access, type: type, query: query)
                 case .create(let type, _, let resource, _):
                     if let match = existing[p.index] { outcomes[p.index] = .existing(match); continue }
                     let rewritten = try ReferenceRewriter.rewrite(resource, resolve)
-                    outcomes[p.index] = .created(try writer.put(tx, type: type, id: idOf[p.index]!, resource: rewritten, method: .create, current: nil, precomputed: p.precomputed))
+                    outcomes[p.index] = try createInTransaction(tx, access, type: type, id: idOf[p.index]!, resource: rewritten, ifNoneExist: nil, precomputed: p.precomputed)
                 case .update(let type, let id, let resource, let ifMatch):
                     let rewritten = try ReferenceRewriter.rewrite(resource, resolve)
-                    outcomes[p.index] = try updateInTransaction(tx, type: type, id: id, resource: rewritten, ifMatch: ifMatch, precomputed: p.precomputed)
+                    outcomes[p.index] = try updateInTransaction(tx, access, type: type, id: id, resource: rewritten, ifMatch: ifMatch, precomputed: p.precomputed)
                 case .conditionalUpdate(let type, _, let resource, let ifMatch, _):
                     let rewritten = try ReferenceRewriter.rewrite(resource, resolve)
-                    outcomes[p.index] = try updateInTransaction(tx, type: type, id: idOf[p.index]!, resource: rewritten, ifMatch: ifMatch, precomputed: p.precomputed)
+                    outcomes[p.index] = try updateInTransaction(tx, access, type: type, id: idOf[p.index]!, resource: rewritten, ifMatch: ifMatch, precomputed: p.precomputed)
                 case .patch(let type, let id, let query, let patch, let ifMatch):
-                    outcomes[p.index] = try patchInTransaction(tx, type: type, id: id, query: query, patch: patch, ifMatch: ifMatch)
+                    outcomes[p.index] = try patchInTransaction(tx, access, type: type, id: id, query: query, patch: patch, ifMatch: ifMatch)
                 case .read:
                     break
                 }

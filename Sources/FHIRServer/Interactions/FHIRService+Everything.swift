@@ -1,3 +1,4 @@
+import Access
 import FHIRCore
 import Foundation
 import Search
@@ -9,9 +10,12 @@ extension FHIRService {
     /// organisations, locations, medications...), one page at a time (`_count`, `_cursor` links), filtered by
     /// `_since` (changed after an instant) and `_type`. Other patients' resources are never included.
     func everything(_ request: FHIRRequest, patientID: String) async throws -> FHIRResponse {
-        guard let patient = try await store.read(type: "Patient", id: patientID), !patient.isDeleted else {
+        guard let patient = try await store.read(type: "Patient", id: patientID), !patient.isDeleted,
+              try await mayRead(patient, access: request.access) else {
             throw FHIRError(.notFound, "Patient/\(patientID) is not known", issueType: "not-found")
         }
+        let filter = try await accessFilter(request.access)
+        var typesAsked: [String]?
         var count = configuration.defaultPageSize
         var position = PagePosition.first
         var conditions: [SearchCondition] = [.patientRecord([patientID])]
@@ -45,6 +49,7 @@ extension FHIRService {
                     throw FHIRError(.invalid, "_type names an unknown resource type '\(t)'", issueType: "value")
                 }
                 conditions.append(.types(types))
+                typesAsked = types
             case "start", "end":
                 issues.append(.init(severity: .warning, code: "not-supported", diagnostics: "Parameter '\(item.name)' of $everything is not supported and was ignored"))
                 continue
@@ -57,6 +62,7 @@ extension FHIRService {
             }
             linkItems.append(item)
         }
+        if let restriction = filter?.condition(types: typesAsked) { conditions.append(restriction) }
         let query = SearchQuery(type: nil, condition: .all(conditions), limit: count, page: position)
         let page = try await store.search(query)
         let total = try await store.count(query)
@@ -73,7 +79,7 @@ extension FHIRService {
             }
         }
         var included: [(StoredResource, JSON)] = []
-        for (t, ids) in targets.sorted(by: { $0.key < $1.key }) {
+        for (t, ids) in targets.sorted(by: { $0.key < $1.key }) where filter == nil || AccessFilter.isShared(t) {
             let found = try await store.search(SearchQuery(type: t, condition: .ids(ids.sorted()), limit: ids.count))
             for stored in found.resources where stored.patientKey.isEmpty && seen.insert("\(t)/\(stored.id)").inserted {
                 if let json = try? JSON.parse(stored.content) { included.append((stored, json)) }

@@ -42,12 +42,31 @@ extension FHIRService {
                 issues.append(.init(severity: .warning, code: "not-supported", diagnostics: "Parameter '\(item.name)' is not supported on history and was ignored"))
             }
         }
-        if case .instance(let type, let id) = scope, try await store.read(type: type, id: id) == nil {
-            throw FHIRError(.notFound, "\(type)/\(id) is not known")
+        let restricted = !request.access.isUnrestricted
+        switch scope {
+        case .instance(let type, let id):
+            try requireScope(.read, type, request.access)
+            guard let current = try await store.read(type: type, id: id),
+                  try await mayReadVersion(current, access: request.access) else {
+                throw FHIRError(.notFound, "\(type)/\(id) is not known")
+            }
+        case .type, .system:
+            // Changes across records are the operator's view; people use a resource's history, or search with
+            // _lastUpdated, where the rules are compiled into the query.
+            if restricted {
+                throw FHIRError(.forbidden, "History across records is available to operators only; use a resource's _history, or search with _lastUpdated", issueType: "forbidden")
+            }
         }
-        let page = try await store.history(HistoryQuery(scope: scope, since: since, at: at, count: count, cursor: cursor))
+        var page = try await store.history(HistoryQuery(scope: scope, since: since, at: at, count: count, cursor: cursor))
+        if restricted {
+            var shown: [StoredResource] = []
+            for stored in page.entries where try await mayReadVersion(stored, access: request.access) { shown.append(stored) }
+            page.entries = shown
+        }
 
-        var bundle: JSONObject = ["resourceType": "Bundle", "type": "history", "total": .number(String(page.total))]
+        var bundle: JSONObject = ["resourceType": "Bundle", "type": "history"]
+        // The number of versions an actor may not see is not theirs to know.
+        if !restricted { bundle["total"] = .number(String(page.total)) }
         let path: String
         switch scope {
         case .system: path = "_history"

@@ -6,7 +6,9 @@ extension FHIRService {
     /// `GET [base]/Type/id`: the current version; 410 when deleted, 404 when never written.
     /// Honours `If-None-Match` and `If-Modified-Since` (304).
     func read(_ request: FHIRRequest, type: String, id: String) async throws -> FHIRResponse {
-        guard let current = try await store.read(type: type, id: id) else {
+        try requireScope(.read, type, request.access)
+        guard let current = try await store.read(type: type, id: id),
+              try await mayReadVersion(current, access: request.access) else {
             throw FHIRError(.notFound, "\(type)/\(id) is not known")
         }
         if current.isDeleted {
@@ -24,11 +26,29 @@ extension FHIRService {
 
     /// `GET [base]/Type/id/_history/vid`.
     func vread(_ request: FHIRRequest, type: String, id: String, version: Int) async throws -> FHIRResponse {
-        guard let stored = try await store.vread(type: type, id: id, version: version) else {
+        try requireScope(.read, type, request.access)
+        guard let stored = try await store.vread(type: type, id: id, version: version),
+              try await mayReadVersion(stored, access: request.access) else {
             throw FHIRError(.notFound, "\(type)/\(id) has no version \(version)")
         }
         if stored.isDeleted { return deletedResponse(stored, request: request) }
         return resourceResponse(status: 200, stored, request: request)
+    }
+
+    /// Whether the actor may see a version: the version itself and the resource as it is now must both be
+    /// readable (a document masked now stays masked in its history). A deletion shows only to those who could
+    /// read the version it deleted.
+    func mayReadVersion(_ stored: StoredResource, access: RequestAccess) async throws -> Bool {
+        if access.isUnrestricted { return true }
+        var shown = stored
+        if stored.isDeleted {
+            guard stored.version > 1, let previous = try await store.vread(type: stored.type, id: stored.id, version: stored.version - 1) else { return false }
+            shown = previous
+        }
+        guard try await mayRead(shown, access: access) else { return false }
+        guard let current = try await store.read(type: stored.type, id: stored.id) else { return false }
+        if current.version == shown.version || current.isDeleted { return true }
+        return try await mayRead(current, access: access)
     }
 
     /// 410 Gone for a deleted resource, with its version headers.

@@ -1,3 +1,4 @@
+import Access
 import FHIRCore
 import Foundation
 import Search
@@ -45,17 +46,24 @@ extension FHIRService {
         case .compartment(let patientID, let t): type = t; path = "Patient/\(patientID)/\(t)"
         }
         let parsed = try await engine.parser.parse(type: type, items: criteria, strict: strict, now: Date(), context: searchContext)
-        var conditions = [parsed.condition]
+        let filter = try await accessFilter(request.access)
+        let searchedTypes: [String]? = type.map { [$0] } ?? (parsed.types.isEmpty ? nil : parsed.types)
+        for t in searchedTypes ?? [] { try requireScope(.search, t, request.access) }
+        var conditions = [filter?.restrictingChains(parsed.condition) ?? parsed.condition]
+        var targetedPatients = Self.targetedPatients(parsed.condition)
         if case .compartment(let patientID, let t) = scope {
             guard let compartment = CompartmentCondition.patient(patientID, resourceType: t, registry: engine.registry) else {
                 throw FHIRError(.invalid, "\(t) is not part of the Patient compartment", issueType: "not-supported")
             }
             conditions.insert(compartment, at: 0)
+            targetedPatients = [patientID]
         }
         if !parsed.types.isEmpty { conditions.insert(.types(parsed.types), at: 0) }
+        if let restriction = filter?.condition(types: searchedTypes) { conditions.append(restriction) }
         let condition: SearchCondition = conditions.count == 1 ? conditions[0] : .all(conditions)
         let query = SearchQuery(type: type, condition: condition, sort: parsed.sort, limit: parsed.count, page: position)
         var issues = parsed.issues
+        if let filter, Self.suppresses(filter, patients: targetedPatients, types: searchedTypes) { issues.append(Self.suppressedIssue) }
         let selfItems = parsed.canonicalItems.map { FHIRRequest.QueryItem($0.name, $0.value) }
 
         if parsed.summary == .count {
@@ -84,7 +92,7 @@ extension FHIRService {
         }
 
         let matches = page.resources.compactMap { stored in (try? JSON.parse(stored.content)).map { (stored, $0) } }
-        let (included, includeIssues) = try await includes(of: matches, parsed: parsed, engine: engine)
+        let (included, includeIssues) = try await includes(of: matches, parsed: parsed, engine: engine, filter: filter)
         issues += includeIssues
 
         var bundle: JSONObject = ["resourceType": "Bundle", "id": .string(Self.newID()), "type": "searchset"]
@@ -152,8 +160,11 @@ extension FHIRService {
     /// ``ServerConfiguration/maxIncludeDepth`` levels, at most ``ServerConfiguration/maxIncludes`` of them. When
     /// there are more, the response says so with an issue instead of dropping them silently: the client pages
     /// with a smaller `_count`.
-    func includes(of matches: [(StoredResource, JSON)], parsed: ParsedSearch, engine: SearchEngine.Snapshot)
+    func includes(of matches: [(StoredResource, JSON)], parsed: ParsedSearch, engine: SearchEngine.Snapshot, filter: AccessFilter?)
         async throws -> ([(StoredResource, JSON)], [FHIRError.Issue]) {
+        func restricted(_ type: String, _ condition: SearchCondition) -> SearchCondition {
+            filter?.condition(types: [type]).map { .all([condition, $0]) } ?? condition
+        }
         guard !parsed.includes.isEmpty || !parsed.revincludes.isEmpty, !matches.isEmpty else { return ([], []) }
         let cap = configuration.maxIncludes
         var seen = Set(matches.map { "\($0.0.type)/\($0.0.id)" })
@@ -181,7 +192,7 @@ extension FHIRService {
                 }
             }
             for (t, ids) in targets.sorted(by: { $0.key < $1.key }) {
-                let page = try await store.search(SearchQuery(type: t, condition: .ids(ids.sorted()), limit: cap + 1))
+                let page = try await store.search(SearchQuery(type: t, condition: restricted(t, .ids(ids.sorted())), limit: cap + 1))
                 add(page.resources)
             }
             // _revinclude: resources whose reference points to the frontier.
@@ -195,7 +206,7 @@ extension FHIRService {
                         alternatives.append(.match(param: param, .reference(.local(type: stored.type, id: stored.id))))
                     }
                 }
-                let page = try await store.search(SearchQuery(type: rev.sourceType, condition: .any(alternatives), limit: cap + 1))
+                let page = try await store.search(SearchQuery(type: rev.sourceType, condition: restricted(rev.sourceType, .any(alternatives)), limit: cap + 1))
                 if page.hasMore { truncated = true }
                 add(page.resources)
             }
@@ -213,6 +224,45 @@ extension FHIRService {
                                 diagnostics: "More than \(cap) resources would be included for this page; the first \(cap) are included. Ask for fewer matches per page (a smaller _count) to get all of them."))
         }
         return (included, issues)
+    }
+
+    // MARK: Break the glass
+
+    /// The issue that tells a professional results were hidden for lack of access (the FHIR break-the-glass
+    /// pattern), with no count or identifier of what was hidden.
+    static var suppressedIssue: FHIRError.Issue {
+        var issue = FHIRError.Issue(severity: .information, code: "suppressed",
+                                    diagnostics: "Some results may be hidden: you have no access to this patient's record. In an emergency, POST Patient/[id]/$break-glass with a reason.")
+        issue.details = .object(["coding": [["system": .string(SystemCode.Systems.actReason), "code": "BTG", "display": "break the glass"]]])
+        return issue
+    }
+
+    /// Whether a professional's search over `patients` hides results for lack of a ground. Decided from the
+    /// actor's access alone, never from the data: it reveals nothing about what exists.
+    static func suppresses(_ filter: AccessFilter, patients: [String]?, types: [String]?) -> Bool {
+        guard case .professional(let access) = filter.scope, let patients, !patients.isEmpty else { return false }
+        if let types, types.allSatisfy(AccessFilter.isShared) { return false }
+        let reachable = Set(access.seesMasked).union(access.seesUnmasked)
+        return patients.contains { !reachable.contains($0) }
+    }
+
+    /// The patients a search is limited to by a top-level `patient`/`subject` reference, if it is.
+    static func targetedPatients(_ condition: SearchCondition) -> [String]? {
+        func patients(_ c: SearchCondition) -> [String]? {
+            switch c {
+            case .match(let param, .reference(.local(let type, let id, _))) where (param == "patient" || param == "subject") && (type == nil || type == "Patient"):
+                return [id]
+            case .any(let parts):
+                var ids: [String] = []
+                for part in parts { guard let p = patients(part) else { return nil }; ids += p }
+                return ids
+            default:
+                return nil
+            }
+        }
+        if let direct = patients(condition) { return direct }
+        guard case .all(let parts) = condition else { return nil }
+        return parts.lazy.compactMap(patients).first
     }
 
     /// The reference values of one parameter (every reference parameter of the type when `param` is nil, `*`).

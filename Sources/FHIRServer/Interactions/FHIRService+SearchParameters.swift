@@ -1,3 +1,4 @@
+import Access
 import FHIRCore
 import FHIRPath
 import Foundation
@@ -54,6 +55,7 @@ extension FHIRService {
             (try? JSON.parse(s.content)).flatMap(SearchParameterDefinition.init(resource:))
         }
         searchEngines.add(definitions)
+        accessCache.didWrite(types: stored.map(\.type))
     }
 
     // MARK: $reindex
@@ -71,7 +73,8 @@ extension FHIRService {
             let page = try await store.search(SearchQuery(type: type, limit: batch, page: position))
             let work: [(String, String, [IndexEntry])] = page.resources.compactMap { stored in
                 guard let json = try? JSON.parse(stored.content) else { return nil }
-                return (stored.type, stored.id, engine.builder.entries(for: json, type: stored.type))
+                return (stored.type, stored.id, engine.builder.entries(for: json, type: stored.type)
+                    + AccessIndex.entries(for: ResourceAccessMetadata.extract(from: json)))
             }
             try await store.write { tx in
                 for (t, id, entries) in work { try tx.replaceIndex(type: t, id: id, index: entries) }

@@ -1,3 +1,4 @@
+import Access
 import FHIRCore
 import Foundation
 import Store
@@ -9,18 +10,23 @@ extension FHIRService {
 
     /// `POST [base]/Type` (with optional `If-None-Exist`).
     func create(_ request: FHIRRequest, type: String) async throws -> FHIRResponse {
-        let resource = try parseResource(request, expectedType: type)
-        let condition = try request.header("if-none-exist").map { h throws(FHIRError) in try ConditionalQuery.parse(type: type, query: h) }
+        try requireScope(.create, type, request.access)
+        let resource = Self.markingPatientAdded(try parseResource(request, expectedType: type), request.access)
+        let filter = try await accessFilter(request.access)
+        let condition = try request.header("if-none-exist").map { h throws(FHIRError) in
+            Self.restricted(try ConditionalQuery.parse(type: type, query: h), filter)
+        }
         let id = Self.newID()
         let index = writer.allEntries(resource, type: type)
+        let access = request.access
         let outcome = try await store.write { tx in
-            try self.createInTransaction(tx, type: type, id: id, resource: resource, ifNoneExist: condition, index: index)
+            try self.createInTransaction(tx, access, type: type, id: id, resource: resource, ifNoneExist: condition, index: index)
         }
         return writeResponse(outcome, request: request)
     }
 
-    func createInTransaction(_ tx: any StoreTransaction, type: String, id: String, resource: JSONObject,
-                             ifNoneExist: SearchQuery?, index: [IndexEntry]? = nil) throws -> WriteOutcome {
+    func createInTransaction(_ tx: any StoreTransaction, _ access: RequestAccess, type: String, id: String, resource: JSONObject,
+                             ifNoneExist: SearchQuery?, index: [IndexEntry]? = nil, precomputed: [IndexEntry]? = nil) throws -> WriteOutcome {
         if let ifNoneExist {
             let matches = try tx.search(ifNoneExist)
             if matches.count > 1 {
@@ -28,7 +34,8 @@ extension FHIRService {
             }
             if let match = matches.first { return .existing(match) }
         }
-        return .created(try writer.put(tx, type: type, id: id, resource: resource, method: .create, current: nil, index: index))
+        try authorizeWrite(tx, access, type: type, id: id, resource: resource, current: nil)
+        return .created(try writer.put(tx, type: type, id: id, resource: resource, method: .create, current: nil, precomputed: precomputed, index: index))
     }
 
     // MARK: update
@@ -42,17 +49,20 @@ extension FHIRService {
         guard bodyID == id else {
             throw FHIRError(.invalid, "The resource id '\(bodyID)' does not match the URL id '\(id)'", issueType: "invalid", expression: ["\(type).id"])
         }
+        try requireScope(.update, type, request.access)
         let ifMatch = try ifMatchVersion(request)
         let index = writer.allEntries(resource, type: type)
+        let access = request.access
         let outcome = try await store.write { tx in
-            try self.updateInTransaction(tx, type: type, id: id, resource: resource, ifMatch: ifMatch, index: index)
+            try self.updateInTransaction(tx, access, type: type, id: id, resource: resource, ifMatch: ifMatch, index: index)
         }
         return writeResponse(outcome, request: request)
     }
 
-    func updateInTransaction(_ tx: any StoreTransaction, type: String, id: String, resource: JSONObject,
+    func updateInTransaction(_ tx: any StoreTransaction, _ access: RequestAccess, type: String, id: String, resource: JSONObject,
                              ifMatch: Int?, precomputed: [IndexEntry]? = nil, index: [IndexEntry]? = nil) throws -> WriteOutcome {
         let current = try tx.read(type: type, id: id)
+        try authorizeWrite(tx, access, type: type, id: id, resource: resource, current: current)
         try checkIfMatch(ifMatch, current: current, type: type, id: id)
         let stored = try writer.put(tx, type: type, id: id, resource: resource, method: .update, current: current, precomputed: precomputed, index: index)
         return (current == nil || current!.isDeleted) ? .created(stored) : .updated(stored)
@@ -60,30 +70,32 @@ extension FHIRService {
 
     /// `PUT [base]/Type?criteria`.
     func conditionalUpdate(_ request: FHIRRequest, type: String) async throws -> FHIRResponse {
-        let query = try ConditionalQuery.parse(type: type, items: request.query)
+        try requireScope(.update, type, request.access)
+        let query = Self.restricted(try ConditionalQuery.parse(type: type, items: request.query), try await accessFilter(request.access))
         let resource = try parseResource(request, expectedType: type)
         let ifMatch = try ifMatchVersion(request)
         let newID = Self.newID()
+        let access = request.access
         let outcome = try await store.write { tx in
-            try self.conditionalUpdateInTransaction(tx, type: type, query: query, resource: resource, ifMatch: ifMatch, newID: newID)
+            try self.conditionalUpdateInTransaction(tx, access, type: type, query: query, resource: resource, ifMatch: ifMatch, newID: newID)
         }
         return writeResponse(outcome, request: request)
     }
 
-    func conditionalUpdateInTransaction(_ tx: any StoreTransaction, type: String, query: SearchQuery, resource: JSONObject,
+    func conditionalUpdateInTransaction(_ tx: any StoreTransaction, _ access: RequestAccess, type: String, query: SearchQuery, resource: JSONObject,
                                         ifMatch: Int?, newID: String) throws -> WriteOutcome {
         let matches = try tx.search(query)
         let bodyID = resource["id"]?.stringValue
         switch matches.count {
         case 0:
             // No match: create, with the body's id if it has one (update-as-create), else a new id.
-            return try updateInTransaction(tx, type: type, id: bodyID ?? newID, resource: resource, ifMatch: ifMatch)
+            return try updateInTransaction(tx, access, type: type, id: bodyID ?? newID, resource: resource, ifMatch: ifMatch)
         case 1:
             let match = matches[0]
             if let bodyID, bodyID != match.id {
                 throw FHIRError(.invalid, "The resource id '\(bodyID)' differs from the id of the resource matched by the condition ('\(match.id)')", issueType: "invalid", expression: ["\(type).id"])
             }
-            return try updateInTransaction(tx, type: type, id: match.id, resource: resource, ifMatch: ifMatch)
+            return try updateInTransaction(tx, access, type: type, id: match.id, resource: resource, ifMatch: ifMatch)
         default:
             throw FHIRError(.preconditionFailed, "The condition matched \(matches.count) \(type) resources; a conditional update must match at most one", issueType: "multiple-matches")
         }
@@ -93,15 +105,18 @@ extension FHIRService {
 
     /// `DELETE [base]/Type/id`: writes a deletion version; deleting an absent or deleted resource succeeds (204).
     func delete(_ request: FHIRRequest, type: String, id: String) async throws -> FHIRResponse {
+        try requireScope(.delete, type, request.access)
         let ifMatch = try ifMatchVersion(request)
+        let access = request.access
         let outcome = try await store.write { tx in
-            try self.deleteInTransaction(tx, type: type, id: id, ifMatch: ifMatch)
+            try self.deleteInTransaction(tx, access, type: type, id: id, ifMatch: ifMatch)
         }
         return writeResponse(outcome, request: request)
     }
 
-    func deleteInTransaction(_ tx: any StoreTransaction, type: String, id: String, ifMatch: Int?) throws -> WriteOutcome {
+    func deleteInTransaction(_ tx: any StoreTransaction, _ access: RequestAccess, type: String, id: String, ifMatch: Int?) throws -> WriteOutcome {
         let current = try tx.read(type: type, id: id)
+        try authorizeWrite(tx, access, type: type, id: id, resource: nil, current: current)
         try checkIfMatch(ifMatch, current: current, type: type, id: id)
         guard let current, !current.isDeleted else { return .nothingToDelete }
         return .deleted(try writer.delete(tx, current: current))
@@ -109,19 +124,22 @@ extension FHIRService {
 
     /// `DELETE [base]/Type?criteria`: deletes the one match; several matches are a 412.
     func conditionalDelete(_ request: FHIRRequest, type: String) async throws -> FHIRResponse {
-        let query = try ConditionalQuery.parse(type: type, items: request.query)
+        try requireScope(.delete, type, request.access)
+        let query = Self.restricted(try ConditionalQuery.parse(type: type, items: request.query), try await accessFilter(request.access))
+        let access = request.access
         let outcome = try await store.write { tx in
-            try self.conditionalDeleteInTransaction(tx, type: type, query: query)
+            try self.conditionalDeleteInTransaction(tx, access, type: type, query: query)
         }
         return writeResponse(outcome, request: request)
     }
 
-    func conditionalDeleteInTransaction(_ tx: any StoreTransaction, type: String, query: SearchQuery) throws -> WriteOutcome {
+    func conditionalDeleteInTransaction(_ tx: any StoreTransaction, _ access: RequestAccess, type: String, query: SearchQuery) throws -> WriteOutcome {
         let matches = try tx.search(query)
         guard matches.count <= 1 else {
             throw FHIRError(.preconditionFailed, "The condition matched \(matches.count) \(type) resources; a conditional delete must match at most one", issueType: "multiple-matches")
         }
         guard let match = matches.first else { return .nothingToDelete }
+        try authorizeWrite(tx, access, type: type, id: match.id, resource: nil, current: match)
         return .deleted(try writer.delete(tx, current: match))
     }
 
@@ -135,20 +153,26 @@ extension FHIRService {
         }
         let document = try parseBody(request.body)
         let patch = try JSONPatch(document)
+        try requireScope(.update, type, request.access)
         let ifMatch = try ifMatchVersion(request)
-        let query = try id == nil ? ConditionalQuery.parse(type: type, items: request.query) : nil
+        let filter = try await accessFilter(request.access)
+        let query = try id == nil ? Self.restricted(ConditionalQuery.parse(type: type, items: request.query), filter) : nil
+        let access = request.access
         let outcome = try await store.write { tx in
-            try self.patchInTransaction(tx, type: type, id: id, query: query, patch: patch, ifMatch: ifMatch)
+            try self.patchInTransaction(tx, access, type: type, id: id, query: query, patch: patch, ifMatch: ifMatch)
         }
         return writeResponse(outcome, request: request)
     }
 
-    func patchInTransaction(_ tx: any StoreTransaction, type: String, id: String?, query: SearchQuery?, patch: JSONPatch,
+    func patchInTransaction(_ tx: any StoreTransaction, _ access: RequestAccess, type: String, id: String?, query: SearchQuery?, patch: JSONPatch,
                             ifMatch: Int?) throws -> WriteOutcome {
         let current: StoredResource
         if let id {
             guard let found = try tx.read(type: type, id: id) else { throw FHIRError(.notFound, "\(type)/\(id) is not known") }
-            guard !found.isDeleted else { throw FHIRError(.gone, "\(type)/\(id) was deleted") }
+            guard !found.isDeleted else {
+                try authorizeWrite(tx, access, type: type, id: id, resource: nil, current: found)
+                throw FHIRError(.gone, "\(type)/\(id) was deleted")
+            }
             current = found
         } else {
             let matches = try tx.search(query!)
@@ -165,10 +189,21 @@ extension FHIRService {
             throw FHIRError(.unprocessable, "A patch may not change the resourceType or id", issueType: "processing")
         }
         let object = try validateResource(patched, expectedType: type, expression: nil)
+        try authorizeWrite(tx, access, type: type, id: current.id, resource: object, current: current)
         return .updated(try writer.put(tx, type: type, id: current.id, resource: object, method: .patch, current: current))
     }
 
     // MARK: shared
+
+    /// A conditional operation's query, limited to what the actor may see: a condition never matches (and so never
+    /// reveals) a resource the actor may not read.
+    static func restricted(_ query: SearchQuery, _ filter: AccessFilter?) -> SearchQuery {
+        guard let filter else { return query }
+        var q = query
+        let restricted = filter.restrictingChains(q.condition)
+        q.condition = filter.condition(types: q.type.map { [$0] }).map { .all([restricted, $0]) } ?? restricted
+        return q
+    }
 
     /// The version named by `If-Match`, 400 when malformed.
     func ifMatchVersion(_ request: FHIRRequest) throws(FHIRError) -> Int? {

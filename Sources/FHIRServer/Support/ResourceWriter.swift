@@ -1,3 +1,4 @@
+import Access
 import FHIRCore
 import Foundation
 import Search
@@ -58,7 +59,8 @@ struct ResourceWriter: Sendable {
         let json = JSON.object(object)
         let content = json.serialized()
         let patientKey = indexer.patientKey(json, type: type)
-        let index = complete ?? entries(json, type: type, precomputed: precomputed)
+        let index = (complete ?? entries(json, type: type, precomputed: precomputed))
+            + AccessIndex.entries(for: ResourceAccessMetadata.extract(from: json))
         let new = NewVersion(type: type, id: id, version: version, method: method, content: content,
                              patientKey: patientKey, index: index)
         try tx.put(new)

@@ -21,6 +21,14 @@ enum WriteOutcome: Sendable {
         }
     }
 
+    /// The version the outcome leaves current (nil after a delete).
+    var stored: StoredResource? {
+        switch self {
+        case .created(let s), .updated(let s), .existing(let s): s
+        case .deleted, .nothingToDelete: nil
+        }
+    }
+
     var status: Int {
         switch self {
         case .created: 201

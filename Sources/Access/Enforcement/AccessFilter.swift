@@ -1,0 +1,173 @@
+import FHIRCore
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
+import Foundation
+#endif
+import Store
+
+/// The read rules of one actor compiled into a ``Store/SearchCondition``, so that the store answers searches,
+/// counts, pages, includes, chains and `$everything` with exactly what the actor may see, and nothing is filtered
+/// afterwards (rule 7).
+///
+/// It reads the ``AccessIndex`` entries written with every version, and agrees with
+/// ``AccessPolicy/decide(actor:action:patient:resource:now:matrix:)`` on every resource:
+/// - resources of types outside the Patient compartment (Practitioner, Organization, Medication...) are shared:
+///   every signed-in actor reads them;
+/// - resources of Patient-compartment types that belong to no patient are seen by the operator only;
+/// - the patient reads their record minus `INVISIBLE_PATIENT` resources not yet visible; a representative also
+///   minus `INVISIBLE_REPRESENTANTS_LEGAUX`;
+/// - a professional reads the records of ``ProfessionalAccess`` (masked resources only where they are GP,
+///   GP-equivalent or author), each type limited by the authorisation matrix, Consents limited to permits, plus
+///   their own block.
+public struct AccessFilter: Sendable {
+    /// Whose rules.
+    public enum Scope: Sendable, Hashable {
+        /// No restriction: the operator (or the rules switched off).
+        case everything
+        /// The patient (`representative: false`) or one of their legal representatives.
+        case patientSide(patientID: String, representative: Bool)
+        /// A professional and the records they reach.
+        case professional(ProfessionalAccess)
+    }
+
+    /// Whose rules.
+    public var scope: Scope
+    /// The matrix in force.
+    public var matrix: AuthorisationMatrix
+    /// The instant of the request (`INVISIBLE_PATIENT` delays, consent periods were applied at this instant).
+    public var now: Date
+
+    /// A filter.
+    public init(scope: Scope, matrix: AuthorisationMatrix, now: Date) {
+        self.scope = scope
+        self.matrix = matrix
+        self.now = now
+    }
+
+    /// Whether a resource type is shared (outside the Patient compartment): readable by every signed-in actor.
+    public static func isShared(_ type: String) -> Bool {
+        type != "Patient" && R4.patientCompartment.links(for: type).isEmpty
+    }
+
+    /// The condition restricting a search over `types` (nil: every type) to what the actor may read; nil when
+    /// nothing is restricted.
+    public func condition(types: [String]?) -> SearchCondition? {
+        if case .everything = scope { return nil }
+        let all = types ?? R4.resourceTypes.sorted()
+        let shared = all.filter(Self.isShared)
+        let record = all.filter { !Self.isShared($0) }
+        if record.isEmpty { return nil }
+        var parts: [SearchCondition] = []
+        if !shared.isEmpty { parts.append(.types(shared)) }
+        parts += recordConditions(types: record)
+        if parts.isEmpty { return .ids([]) }
+        if types?.count == 1, parts.count == 1 {
+            // One type: its `.types` restriction is the query's own.
+            return Self.strippingTypes(parts[0])
+        }
+        return parts.count == 1 ? parts[0] : .any(parts)
+    }
+
+    /// `condition` with the actor's restriction added inside every chain and reverse chain (`_has`), so that a
+    /// condition on resources the actor may not see never decides what they see.
+    public func restrictingChains(_ searched: SearchCondition) -> SearchCondition {
+        if case .everything = scope { return searched }
+        switch searched {
+        case .all(let parts): return .all(parts.map(restrictingChains))
+        case .any(let parts): return .any(parts.map(restrictingChains))
+        case .not(let inner): return .not(restrictingChains(inner))
+        case .chain(let param, let targetType, let inner):
+            let inner = restrictingChains(inner)
+            return .chain(param: param, targetType: targetType, condition(types: [targetType]).map { .all([inner, $0]) } ?? inner)
+        case .reverseChain(let sourceType, let param, let inner):
+            let inner = restrictingChains(inner)
+            return .reverseChain(sourceType: sourceType, param: param, condition(types: [sourceType]).map { .all([inner, $0]) } ?? inner)
+        default:
+            return searched
+        }
+    }
+
+    // MARK: Records
+
+    private func recordConditions(types: [String]) -> [SearchCondition] {
+        switch scope {
+        case .everything:
+            return []
+        case .patientSide(let patientID, let representative):
+            var conditions: [SearchCondition] = [.types(types), .patientRecord([patientID]), .not(notYetVisibleToPatient)]
+            if representative { conditions.append(.not(Self.label(.invisibleToRepresentatives))) }
+            return [.all(conditions)]
+        case .professional(let access):
+            return professionalConditions(access, types: types)
+        }
+    }
+
+    /// `INVISIBLE_PATIENT` and not yet one month after the document date (or no date).
+    private var notYetVisibleToPatient: SearchCondition {
+        let micros = Int64((now.timeIntervalSince1970 * 1_000_000).rounded(.down))
+        return .all([Self.label(.invisibleToPatient),
+                     .not(.match(param: AccessIndex.visibleFrom, .date(.le, DateRange(low: micros, high: micros))))])
+    }
+
+    private func professionalConditions(_ access: ProfessionalAccess, types: [String]) -> [SearchCondition] {
+        let p = access.professional
+        var readable: [SearchCondition] = []
+        if !access.seesMasked.isEmpty { readable.append(.patientRecord(access.seesMasked)) }
+        if !access.seesUnmasked.isEmpty {
+            var authors: [SearchCondition] = [.match(param: AccessIndex.author, .reference(.local(type: "Practitioner", id: p.practitionerID)))]
+            if let role = p.roleID {
+                authors.append(.match(param: AccessIndex.author, .reference(.local(type: "PractitionerRole", id: role))))
+            }
+            readable.append(.all([.patientRecord(access.seesUnmasked),
+                                  .any([.not(Self.label(.maskedFromProfessionals))] + authors)]))
+        }
+        var conditions: [SearchCondition] = []
+        if !readable.isEmpty {
+            let records: SearchCondition = readable.count == 1 ? readable[0] : .any(readable)
+            var everyResource: [String] = []
+            for type in types {
+                guard let rule = matrix.entries[p.profession]?.read[type] ?? matrix.entries[p.profession]?.read["*"] else { continue }
+                var parts: [SearchCondition] = []
+                if type == "Consent" {
+                    parts.append(.any([Self.consentKind(.authorise([])), Self.consentKind(.gpEquivalent([]))]))
+                }
+                switch rule {
+                case .all where parts.isEmpty:
+                    everyResource.append(type)
+                    continue
+                case .all:
+                    break
+                case .codes(let codes):
+                    guard !codes.isEmpty else { continue }
+                    parts.append(.any(codes.sorted { $0.token < $1.token }.map {
+                        .match(param: AccessIndex.code, .token(TokenValue(system: .exactly($0.system), code: $0.code)))
+                    }))
+                }
+                conditions.append(.all([.types([type]), records] + parts))
+            }
+            if !everyResource.isEmpty { conditions.insert(.all([.types(everyResource), records]), at: 0) }
+        }
+        if types.contains("Consent"), !access.blockedBy.isEmpty {
+            conditions.append(.all([.types(["Consent"]), .patientRecord(access.blockedBy),
+                                    Self.consentKind(.block(practitionerIDs: [])),
+                                    .match(param: AccessIndex.blocks, .reference(.local(type: "Practitioner", id: p.practitionerID)))]))
+        }
+        return conditions
+    }
+
+    private static func label(_ label: VisibilityLabel) -> SearchCondition {
+        .match(param: AccessIndex.label, .token(TokenValue(system: .exactly(SystemCode.Systems.dmpVisibility), code: label.rawValue)))
+    }
+
+    private static func consentKind(_ kind: ConsentDecision.Kind) -> SearchCondition {
+        .match(param: AccessIndex.consent, .token(TokenValue(system: .exactly(AccessIndex.consentSystem), code: AccessIndex.consentCode(kind))))
+    }
+
+    /// Drops a leading `.types([t])` conjunct (the single-type search already restricts the type).
+    private static func strippingTypes(_ condition: SearchCondition) -> SearchCondition {
+        guard case .all(let parts) = condition, case .types(let types)? = parts.first, types.count == 1 else { return condition }
+        let rest = Array(parts.dropFirst())
+        return rest.count == 1 ? rest[0] : .all(rest)
+    }
+}

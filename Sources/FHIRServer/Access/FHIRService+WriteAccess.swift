@@ -1,0 +1,102 @@
+import Access
+import FHIRCore
+import Foundation
+import Store
+
+/// The write rules (DOMAIN.md rules 2-6), decided inside the store transaction that writes, on what that
+/// transaction reads: adding, changing, deleting, consents and visibility labels.
+extension FHIRService {
+    /// Throws the denial when the actor may not write `resource` (nil: delete) as the next version of `type/id`
+    /// after `current`.
+    func authorizeWrite(_ tx: any StoreTransaction, _ access: RequestAccess, type: String, id: String,
+                        resource: JSONObject?, current: StoredResource?) throws {
+        guard let actor = access.actor else { return }
+        let live = current.flatMap { $0.isDeleted ? nil : $0 }
+        var newJSON: JSON?
+        if var object = resource {
+            object["resourceType"] = .string(type)
+            object["id"] = .string(id)
+            newJSON = .object(object)
+        }
+        func decide(_ action: AccessAction, patientKey: String, _ metadata: ResourceAccessMetadata) throws {
+            let decision: AccessDecision
+            if case .administrator = actor {
+                decision = AccessPolicy.decide(actor: actor, action: action, patient: PatientAccessContext(patientID: patientKey),
+                                               resource: metadata, now: access.now, matrix: configuration.matrix)
+            } else if AccessFilter.isShared(type) {
+                decision = sharedWriteDecision(actor)
+            } else if patientKey.isEmpty {
+                decision = .deny(.forbidden, .noAccess)
+            } else if type == "Patient", action == .create, case .professional = actor, live == nil {
+                decision = .permit(.authorised)  // registering a new patient
+            } else {
+                let context = try patientContext(tx, patientKey)
+                decision = AccessPolicy.decide(actor: actor, action: action, patient: context, resource: metadata,
+                                               now: access.now, matrix: configuration.matrix)
+            }
+            if !decision.isPermitted { throw Self.denial(decision, type: type, id: id) }
+        }
+
+        guard let live else {
+            guard let newJSON else { return }  // deleting nothing
+            try decide(.create, patientKey: writer.indexer.patientKey(newJSON, type: type), .extract(from: newJSON))
+            return
+        }
+        let currentJSON = try JSON.parse(live.content)
+        let before = ResourceAccessMetadata.extract(from: currentJSON)
+        guard let newJSON else {
+            try decide(.delete, patientKey: live.patientKey, before)
+            return
+        }
+        let after = ResourceAccessMetadata.extract(from: newJSON)
+        var labelActions: [AccessAction] = []
+        for label in VisibilityLabel.allCases {
+            let had = before.labels.contains(label.option), has = after.labels.contains(label.option)
+            if had != has { labelActions.append(has ? .addLabel(label) : .removeLabel(label)) }
+        }
+        let onlySecurity = Self.withoutVersionMeta(currentJSON, dropSecurity: true) == Self.withoutVersionMeta(newJSON, dropSecurity: true)
+        if !(onlySecurity && !labelActions.isEmpty) {
+            try decide(.update, patientKey: live.patientKey, before)
+        }
+        for action in labelActions { try decide(action, patientKey: live.patientKey, before) }
+        let newKey = writer.indexer.patientKey(newJSON, type: type)
+        if newKey != live.patientKey { try decide(.create, patientKey: newKey, after) }
+    }
+
+    /// A resource without `meta.versionId`/`lastUpdated` (and `meta.security`), to compare two versions' content.
+    static func withoutVersionMeta(_ json: JSON, dropSecurity: Bool) -> JSON {
+        guard case .object(var object) = json else { return json }
+        if var meta = object["meta"]?.objectValue {
+            meta["versionId"] = nil
+            meta["lastUpdated"] = nil
+            if dropSecurity { meta["security"] = nil }
+            object["meta"] = meta.isEmpty ? nil : .object(meta)
+        }
+        return .object(object)
+    }
+
+    /// A patient's context as the write transaction sees it (never cached).
+    func patientContext(_ tx: any StoreTransaction, _ patientID: String) throws -> PatientAccessContext {
+        let queries = PatientContextQueries(patientIDs: [patientID])
+        let results = try queries.queries.map { try tx.search($0) }
+        return queries.assemble(results)[patientID] ?? PatientAccessContext(patientID: patientID)
+    }
+
+    /// What a patient or representative adds is marked `record-origin#patient-added` (rule 6).
+    static func markingPatientAdded(_ resource: JSONObject, _ access: RequestAccess) -> JSONObject {
+        switch access.actor {
+        case .patient?, .representative?: break
+        default: return resource
+        }
+        var object = resource
+        var meta = object["meta"]?.objectValue ?? JSONObject()
+        var tags = meta["tag"]?.arrayValue ?? []
+        let system = SystemCode.Systems.dossierRecordOrigin
+        if !tags.contains(where: { $0["system"]?.stringValue == system && $0["code"]?.stringValue == "patient-added" }) {
+            tags.append(["system": .string(system), "code": "patient-added", "display": "Added by the patient"])
+        }
+        meta["tag"] = .array(tags)
+        object["meta"] = .object(meta)
+        return object
+    }
+}
