@@ -11,6 +11,8 @@ extension FHIRService {
     func resolveAccess(_ request: FHIRRequest) async throws -> RequestAccess {
         let now = Date()
         guard configuration.accessRules else { return RequestAccess(caller: request.caller, actor: nil, now: now) }
+        // The CapabilityStatement is public: it is how a client learns where to sign in.
+        if request.path == ["metadata"] { return RequestAccess(caller: request.caller, actor: nil, now: now) }
         guard let caller = request.caller else {
             throw FHIRError(.unauthorized, "This server needs a bearer token (Authorization: Bearer …); see /.well-known/smart-configuration", issueType: "login")
         }
