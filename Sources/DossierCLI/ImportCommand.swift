@@ -32,6 +32,9 @@ struct ImportCommand: AsyncParsableCommand {
                                valueName: "url"))
     var server: String?
 
+    @Option(help: ArgumentHelp("The bearer token for --server (default: the DOSSIER_TOKEN environment variable), e.g. from `dossier token --admin`.", valueName: "token"))
+    var token: String?
+
     @Option(help: "How many Bundles are sent at once.")
     var concurrency = 2
 
@@ -67,7 +70,7 @@ struct ImportCommand: AsyncParsableCommand {
             sink = nil
             destination = "nowhere (dry run)"
         } else if let server {
-            let remote = try RemoteSink(baseURL: server)
+            let remote = try RemoteSink(baseURL: server, token: token ?? ProcessInfo.processInfo.environment["DOSSIER_TOKEN"])
             sink = remote
             destination = remote.baseURL
         } else {

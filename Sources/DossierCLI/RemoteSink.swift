@@ -10,9 +10,12 @@ struct RemoteSink: BundleSink {
     let client: HTTPClient
     /// Largest response body read.
     let maxResponseBytes = 256 * 1024 * 1024
+    /// The bearer token sent with every Bundle, if any.
+    let token: String?
 
-    /// A sink posting to `baseURL` (`http://host:port/fhir`).
-    init(baseURL: String) throws {
+    /// A sink posting to `baseURL` (`http://host:port/fhir`), with `token` as bearer token.
+    init(baseURL: String, token: String? = nil) throws {
+        self.token = token
         var base = baseURL
         while base.hasSuffix("/") { base.removeLast() }
         guard let url = URL(string: base), let scheme = url.scheme, ["http", "https"].contains(scheme.lowercased()),
@@ -28,6 +31,7 @@ struct RemoteSink: BundleSink {
         var request = HTTPClientRequest(url: baseURL)
         request.method = .POST
         for (name, value) in bundleRequestHeaders { request.headers.add(name: name, value: value) }
+        if let token { request.headers.add(name: "Authorization", value: "Bearer " + token) }
         request.body = .bytes(ByteBuffer(bytes: bundle))
         do {
             let response = try await client.execute(request, timeout: .minutes(30))

@@ -40,11 +40,35 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
+# Operator tokens (`dossier token --admin`) of the running servers, by root URL: the black-box tests of the REST
+# layer act as the operator unless they pass their own Authorization header (the access rules have their own tests).
+OPERATOR_TOKENS: dict[str, str] = {}
+
+
+def operator_token(url: str) -> str | None:
+    """The operator token of the server that serves ``url``, if one is running."""
+    for root, token in OPERATOR_TOKENS.items():
+        if url.startswith(root + "/"):
+            return token
+    return None
+
+
 class TimeoutSession(requests.Session):
-    """A requests session where every request has a timeout unless the caller gives one."""
+    """A requests session where every request has a timeout unless the caller gives one, and carries the
+    server's operator token unless the caller sends its own Authorization header (or ``anonymous=True``)."""
+
+    def __init__(self, anonymous: bool = False):
+        super().__init__()
+        self.anonymous = anonymous
 
     def request(self, method, url, **kwargs):
         kwargs.setdefault("timeout", REQUEST_TIMEOUT)
+        headers = dict(kwargs.get("headers") or {})
+        if not self.anonymous and not any(k.lower() == "authorization" for k in headers):
+            token = operator_token(str(url))
+            if token:
+                headers["Authorization"] = f"Bearer {token}"
+                kwargs["headers"] = headers
         return super().request(method, url, **kwargs)
 
 
@@ -115,6 +139,8 @@ class DossierServer:
                 )
             try:
                 self._wait_healthy()
+                if "--no-auth" not in self.extra_args:
+                    OPERATOR_TOKENS[self.root] = self.token("--admin")
                 return self
             except ServerStartError as error:
                 last_error = error
@@ -138,6 +164,14 @@ class DossierServer:
                 pass
             time.sleep(0.1)
         raise ServerStartError(f"GET /health did not answer 200 within {STARTUP_TIMEOUT:.0f}s; log:\n{self.log_tail()}")
+
+    def token(self, *args: str) -> str:
+        """A token from `dossier token ARGS` run beside this server's data folder (as an operator would)."""
+        result = subprocess.run([str(dossier_binary()), "token", *args, "--data-dir", str(self.data_dir)],
+                                capture_output=True, text=True, timeout=60)
+        if result.returncode != 0:
+            raise ServerStartError(f"dossier token {' '.join(args)} failed: {result.stderr}")
+        return result.stdout.strip()
 
     def alive(self) -> bool:
         return self.process is not None and self.process.poll() is None

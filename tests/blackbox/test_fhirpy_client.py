@@ -8,13 +8,13 @@ import pytest
 from fhirpy import SyncFHIRClient
 from fhirpy.base.exceptions import MultipleResourcesFound, ResourceNotFound
 
-from dossier_server import REQUEST_TIMEOUT
+from dossier_server import REQUEST_TIMEOUT, operator_token
 from fhirutil import observation, patient
 
 
 @pytest.fixture
 def client(base) -> SyncFHIRClient:
-    return SyncFHIRClient(base, requests_config={"timeout": REQUEST_TIMEOUT})
+    return SyncFHIRClient(base, authorization=f"Bearer {operator_token(base + '/')}", requests_config={"timeout": REQUEST_TIMEOUT})
 
 
 def test_create_read_update_search_delete_history(client, system):
@@ -108,6 +108,7 @@ def test_conditional_create_with_if_none_exist(base, client, system):
     # If-None-Exist header, which a client with extra headers sends.
     conditional = SyncFHIRClient(
         base,
+        authorization=f"Bearer {operator_token(base + '/')}",
         extra_headers={"If-None-Exist": criteria},
         requests_config={"timeout": REQUEST_TIMEOUT},
     )

@@ -87,7 +87,7 @@ def test_import_into_a_running_server(server_factory):
     srv = server_factory("import-remote")
     files = sorted(SYNTHEA.glob("0-*.json.bz2")) + sorted(SYNTHEA.glob("0[0-9a-f]*-*.json.bz2"))[:1]
     counts = bundle_counts(files)
-    output = run_import([str(f) for f in files] + ["--server", srv.base, "--quiet"], timeout=600)
+    output = run_import([str(f) for f in files] + ["--server", srv.base, "--token", srv.token("--admin"), "--quiet"], timeout=600)
     assert re.search(rf"Imported {sum(counts.values())} resources", output), output[-2000:]
     with TimeoutSession() as http:
         assert total(http, srv.base, "Patient") == counts["Patient"] == 1
