@@ -95,6 +95,15 @@ struct ServeCommand: AsyncParsableCommand {
         let service = FHIRService(store: store, configuration: configuration, logger: Logger(label: "dossier.fhir"))
         let app = buildApplication(service: service, http: http, auth: authServer, logger: Logger(label: "dossier.http"))
         let hostPart = host.contains(":") ? "[\(host)]" : host
+        // Rule 1's two-week nudge, every ten minutes (the first shortly after start).
+        let nudges = Task.detached {
+            while !Task.isCancelled {
+                try? await Task.sleep(for: .seconds(30))
+                do { try await service.sendAnnouncementNudges() } catch { logger.warning("announcement nudges failed: \(error)") }
+                try? await Task.sleep(for: .seconds(570))
+            }
+        }
+        defer { nudges.cancel() }
         Terminal.writeOutput("Dossier listening on http://\(hostPart):\(port) (FHIR base \(configuration.baseURL)), data in \(dataDirectory.databasePath)\n")
         do {
             try await app.runService()

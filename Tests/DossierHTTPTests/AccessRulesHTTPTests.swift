@@ -301,4 +301,19 @@ struct AccessRulesHTTPTests {
             #expect(try await world.send("alice", .delete, "DocumentReference/d-discharge").status == 403)
         }
     }
+
+    @Test func aPatientIsToldToConsultTwoWeeksAfterAResultWasFiledOnce() async throws {
+        try await withWorld { (world: World) async throws in
+            let filed = FHIRInstant.format(Date().addingTimeInterval(-20 * 86_400))
+            let pending = #"{"resourceType":"DocumentReference","id":"d-pending","meta":{"security":[{"system":"urn:oid:1.2.250.1.213.1.1.4.13","code":"INVISIBLE_PATIENT"}]},"status":"current","type":{"coding":[{"system":"http://loinc.org","code":"11502-2"}]},"subject":{"reference":"Patient/pat"},"date":"\#(filed)","author":[{"reference":"PractitionerRole/r-doc"}],"content":[{"attachment":{"contentType":"text/plain","data":"aGVsbG8="}}]}"#
+            #expect(try await world.send("operator", .put, "DocumentReference/d-pending", pending).status == 201)
+            // d-result is too recent, d-old-result already visible: only d-pending is due.
+            #expect(try await world.service.sendAnnouncementNudges() == 1)
+            #expect(try await world.service.sendAnnouncementNudges() == 0)
+            let notices = try await world.send("alice", .get, "Communication?subject=Patient/pat")
+            let about = (notices.json["entry"]?.arrayValue ?? []).compactMap { $0["resource"]?["about"]?[0]?["reference"]?.stringValue }
+            #expect(about == ["DocumentReference/d-pending"])
+            #expect(try await world.send("alice", .get, "DocumentReference/d-pending").status == 404)
+        }
+    }
 }

@@ -1,3 +1,8 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
+import Foundation
+#endif
 import Store
 
 /// The access metadata of a resource (``ResourceAccessMetadata``) as index entries, written beside the search
@@ -23,6 +28,12 @@ public enum AccessIndex {
     /// For an `INVISIBLE_PATIENT` resource with a document date, when it becomes visible to the patient (a date
     /// range of one instant).
     public static let visibleFrom = "_access-visible-from"
+    /// For an `INVISIBLE_PATIENT` resource with a document date, when the patient is to be told to consult: two
+    /// weeks after the date (rule 1).
+    public static let announcementDue = "_access-announcement-due"
+
+    /// How long after its date a result awaiting its announcement prompts the patient to consult.
+    public static let announcementDelay: TimeInterval = 14 * 86_400
 
     /// The code system of ``consent`` values.
     public static let consentSystem = "https://dossier.health/CodeSystem/access-index"
@@ -52,11 +63,17 @@ public enum AccessIndex {
                 }
             }
         }
-        if metadata.labels.contains(.invisibleToPatient), let from = metadata.patientVisibleFrom {
-            let micros = Int64((from.timeIntervalSince1970 * 1_000_000).rounded(.down))
-            entries.append(IndexEntry(param: visibleFrom, value: .date(DateRange(low: micros, high: micros))))
+        if metadata.labels.contains(.invisibleToPatient), let from = metadata.patientVisibleFrom, let date = metadata.documentDate {
+            entries.append(IndexEntry(param: visibleFrom, value: .date(instant(from))))
+            entries.append(IndexEntry(param: announcementDue, value: .date(instant(date.addingTimeInterval(announcementDelay)))))
         }
         return entries
+    }
+
+    /// A date range of one instant, in microseconds.
+    public static func instant(_ date: Date) -> DateRange {
+        let micros = Int64((date.timeIntervalSince1970 * 1_000_000).rounded(.down))
+        return DateRange(low: micros, high: micros)
     }
 
     /// The ``consent`` code of a decision.
