@@ -10,6 +10,8 @@ public struct ProfessionalAccess: Sendable, Hashable {
     public var seesUnmasked: [String]
     /// Patients (records open) who block this professional: only the blocking Consent is visible to them.
     public var blockedBy: [String]
+    /// Patients reached only through a live emergency access (the audit records those reads as emergencies).
+    public var inEmergency: [String] = []
 
     /// The sets of one professional.
     public init(professional: AccessActor.Professional, seesMasked: [String] = [], seesUnmasked: [String] = [],

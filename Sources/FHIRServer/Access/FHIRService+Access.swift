@@ -129,7 +129,8 @@ extension FHIRService {
             switch AccessPolicy.standing(of: p, patient: context, now: now) {
             case .none: break
             case .blocked: access.blockedBy.append(id)
-            case .reads(_, let seesMasked):
+            case .reads(let basis, let seesMasked):
+                if basis.isOverride { access.inEmergency.append(id) }
                 if seesMasked { access.seesMasked.append(id) } else { access.seesUnmasked.append(id) }
             }
         }
@@ -160,7 +161,9 @@ extension FHIRService {
         guard !stored.patientKey.isEmpty else { return .deny(.notFound, .noAccess) }
         let context = try await patientContexts([stored.patientKey], now: access.now)[stored.patientKey] ?? PatientAccessContext(patientID: stored.patientKey)
         let metadata = ResourceAccessMetadata.extract(from: try json ?? JSON.parse(stored.content))
-        return AccessPolicy.decide(actor: actor, action: action, patient: context, resource: metadata, now: access.now, matrix: configuration.matrix)
+        let decision = AccessPolicy.decide(actor: actor, action: action, patient: context, resource: metadata, now: access.now, matrix: configuration.matrix)
+        if decision.basis?.isOverride == true { access.trail.reachedInEmergency([stored.patientKey]) }
+        return decision
     }
 
     /// Shared resources (Practitioner, Organization, Medication...): every signed-in actor reads them; professionals

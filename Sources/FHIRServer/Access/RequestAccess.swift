@@ -10,9 +10,17 @@ struct RequestAccess: Sendable {
     var actor: AccessActor?
     /// The instant of the request.
     var now: Date
+    /// What the request touched, for its audit record.
+    let trail = AuditTrail()
 
     /// No restriction: the rules are switched off (`--no-auth`), or an internal request.
     static var unrestricted: RequestAccess { RequestAccess(caller: nil, actor: nil, now: Date()) }
+
+    init(caller: RequestCaller?, actor: AccessActor?, now: Date) {
+        self.caller = caller
+        self.actor = actor
+        self.now = now
+    }
 
     /// Whether nothing is restricted (rules off, or the operator).
     var isUnrestricted: Bool {

@@ -55,6 +55,8 @@ extension FHIRService {
             return (stored, expires)
         }
         didWrite([grant])
+        request.access.trail.touch(grant)
+        request.access.trail.markOverride()
         let result: JSON = ["resourceType": "Parameters", "parameter": [
             ["name": "expires", "valueInstant": .string(FHIRInstant.format(expires))],
             ["name": "grant", "valueReference": ["reference": .string("Basic/\(grant.id)")]],

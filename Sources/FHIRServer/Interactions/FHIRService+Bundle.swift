@@ -234,6 +234,7 @@ extension FHIRService {
             try self.runTransaction(tx, writes, access: access, filter: filter)
         }
         didWrite(outcomes.values.compactMap(\.written))
+        request.access.trail.touch(outcomes.sorted { $0.key < $1.key }.compactMap { $0.value.written ?? $0.value.stored })
         // Reads run after the writes committed, so they see them.
         var responses: [JSON] = []
         responses.reserveCapacity(planned.count)

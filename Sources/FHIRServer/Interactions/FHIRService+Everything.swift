@@ -86,6 +86,10 @@ extension FHIRService {
             }
         }
 
+        request.access.trail.touch(matches.map(\.0) + included.map(\.0))
+        if let filter, case .professional(let reach) = filter.scope, !reach.inEmergency.isEmpty {
+            request.access.trail.reachedInEmergency(reach.inEmergency)
+        }
         let path = "Patient/\(patientID)/$everything"
         var bundle: JSONObject = ["resourceType": "Bundle", "id": .string(Self.newID()), "type": "searchset",
                                   "total": .number(String(total))]

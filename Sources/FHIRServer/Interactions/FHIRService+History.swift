@@ -64,6 +64,7 @@ extension FHIRService {
             page.entries = shown
         }
 
+        request.access.trail.touch(page.entries)
         var bundle: JSONObject = ["resourceType": "Bundle", "type": "history"]
         // The number of versions an actor may not see is not theirs to know.
         if !restricted { bundle["total"] = .number(String(page.total)) }

@@ -49,6 +49,7 @@ extension FHIRService {
             return .updated(try self.writer.put(tx, type: type, id: id, resource: resource, method: .update, current: current))
         }
         if let written = outcome.written { didWrite([written]) }
+        if let shown = outcome.written ?? outcome.stored { request.access.trail.touch(shown) }
         guard let stored = outcome.stored, let json = try? JSON.parse(stored.content) else { throw FHIRError(.internal, "no stored version") }
         let result: JSON = ["resourceType": "Parameters", "parameter": [["name": "return", "valueMeta": json["meta"] ?? .object([:])]]]
         return FHIRResponse(status: 200, headers: [("Content-Type", FHIRMediaType.fhirJSON)] + versionHeaders(stored), body: render(result, request))

@@ -11,6 +11,7 @@ extension FHIRService {
               try await mayReadVersion(current, access: request.access) else {
             throw FHIRError(.notFound, "\(type)/\(id) is not known")
         }
+        request.access.trail.touch(current)
         if current.isDeleted {
             return deletedResponse(current, request: request)
         }
@@ -31,6 +32,7 @@ extension FHIRService {
               try await mayReadVersion(stored, access: request.access) else {
             throw FHIRError(.notFound, "\(type)/\(id) has no version \(version)")
         }
+        request.access.trail.touch(stored)
         if stored.isDeleted { return deletedResponse(stored, request: request) }
         return resourceResponse(status: 200, stored, request: request)
     }

@@ -95,6 +95,10 @@ extension FHIRService {
         let (included, includeIssues) = try await includes(of: matches, parsed: parsed, engine: engine, filter: filter)
         issues += includeIssues
 
+        request.access.trail.touch(matches.map(\.0) + included.map(\.0))
+        if let filter, case .professional(let reach) = filter.scope, !reach.inEmergency.isEmpty {
+            request.access.trail.reachedInEmergency(reach.inEmergency)
+        }
         var bundle: JSONObject = ["resourceType": "Bundle", "id": .string(Self.newID()), "type": "searchset"]
         if let total { bundle["total"] = .number(String(total)) }
         bundle["link"] = .array(pageLinks(path: path, items: selfItems, position: position, page: page))

@@ -228,6 +228,7 @@ extension FHIRService {
     /// The HTTP response of a write outcome.
     func writeResponse(_ outcome: WriteOutcome, request: FHIRRequest) -> FHIRResponse {
         if let written = outcome.written { didWrite([written]) }
+        if let shown = outcome.written ?? outcome.stored { request.access.trail.touch(shown) }
         switch outcome {
         case .created(let s): return writeResponse(status: 201, s, request: request, location: true)
         case .updated(let s): return writeResponse(status: 200, s, request: request, location: false)

@@ -1,0 +1,57 @@
+import Store
+import Synchronization
+
+/// What one request touched, gathered by the interactions for its audit record: the resources shown or written
+/// (with their patients), whether any was reached through an emergency access, and whether the request was itself
+/// an emergency override (`$break-glass`).
+final class AuditTrail: Sendable {
+    /// One resource version shown or written.
+    struct Touched: Hashable, Sendable {
+        var type: String
+        var id: String
+        var version: Int
+        var patientKey: String
+    }
+
+    private struct State {
+        var touched: [Touched] = []
+        var seen: Set<Touched> = []
+        var emergencyPatients: Set<String> = []
+        var isOverride = false
+    }
+
+    private let state = Mutex(State())
+
+    /// Records resources shown or written.
+    func touch(_ resources: some Sequence<StoredResource>) {
+        state.withLock { s in
+            for stored in resources {
+                let t = Touched(type: stored.type, id: stored.id, version: stored.version, patientKey: stored.patientKey)
+                if s.seen.insert(t).inserted { s.touched.append(t) }
+            }
+        }
+    }
+
+    /// Records one resource shown or written.
+    func touch(_ stored: StoredResource) { touch(CollectionOfOne(stored)) }
+
+    /// Records that these patients' records were reached through an emergency access.
+    func reachedInEmergency(_ patients: some Sequence<String>) {
+        state.withLock { $0.emergencyPatients.formUnion(patients) }
+    }
+
+    /// Records that the request declared an emergency (`$break-glass`).
+    func markOverride() { state.withLock { $0.isOverride = true } }
+
+    /// The resources touched, in order, without repeats.
+    var touched: [Touched] { state.withLock { $0.touched } }
+    /// The patients whose records the request touched, in order.
+    var patients: [String] {
+        var seen = Set<String>()
+        return touched.compactMap { $0.patientKey.isEmpty || !seen.insert($0.patientKey).inserted ? nil : $0.patientKey }
+    }
+    /// Patients reached through an emergency access.
+    var emergencyPatients: Set<String> { state.withLock { $0.emergencyPatients } }
+    /// Whether the request declared an emergency.
+    var isOverride: Bool { state.withLock { $0.isOverride } }
+}
