@@ -92,7 +92,10 @@ let package = Package(
             "Access", "FHIRCore",
             .product(name: "PropertyBased", package: "swift-property-based"),
         ]),
-        .testTarget(name: "FHIRCoreTests", dependencies: ["FHIRCore"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "FHIRCoreTests", dependencies: [
+            "FHIRCore",
+            .product(name: "PropertyBased", package: "swift-property-based"),
+        ], resources: [.copy("Fixtures")]),
         .testTarget(name: "SQLiteStoreTests", dependencies: ["SQLiteStore", "StoreConformance", "Store", "FHIRCore"]),
         .testTarget(name: "FHIRServerTests", dependencies: ["FHIRServer", "Search", "SQLiteStore", "Store", "FHIRCore"]),
         .testTarget(name: "DossierHTTPTests", dependencies: [

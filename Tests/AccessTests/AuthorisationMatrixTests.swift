@@ -12,6 +12,16 @@ import Testing
         #expect(!matrix.description.isEmpty)
     }
 
+    /// FHIRCore checks PractitionerRole codes on write with its own list (it cannot import Access): every profession
+    /// Access knows, and every one the shipped matrix names, must be writable.
+    @Test func everyKnownProfessionIsAcceptedOnWrite() {
+        let named = Profession.known + Array(AuthorisationMatrix.default.entries.keys)
+        for profession in named {
+            #expect(ProfessionCodes.problem(system: profession.code.system, code: profession.code.code) == nil, "\(profession)")
+            #expect(ProfessionCodes.codes[profession.code.system]?.contains(profession.code.code) == true, "\(profession)")
+        }
+    }
+
     @Test func deploymentMayReplaceTheMatrixWithAFile() throws {
         let path = FileManager.default.temporaryDirectory.appendingPathComponent("matrix-\(UUID()).json").path
         try #"{"description":"nurses read allergies only","professions":[{"system":"http://terminology.hl7.org/CodeSystem/practitioner-role","code":"nurse","read":{"AllergyIntolerance":"*"},"breakTheGlass":[]}]}"#

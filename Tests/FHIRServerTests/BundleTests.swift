@@ -12,8 +12,8 @@ struct BundleTests {
                    "valueQuantity":{"value":72.50,"unit":"kg"}},
        "request":{"method":"POST","url":"Observation"}},
       {"fullUrl":"urn:uuid:88f151c0-a954-468a-88bd-5ae15c08e059",
-       "resource":{"resourceType":"Patient","identifier":[{"system":"urn:oid:1.2.250.1.213.1.4.8","value":"1800575123456"}]},
-       "request":{"method":"POST","url":"Patient","ifNoneExist":"identifier=urn:oid:1.2.250.1.213.1.4.8|1800575123456"}}
+       "resource":{"resourceType":"Patient","identifier":[{"system":"urn:oid:1.2.250.1.213.1.4.8","value":"180057512345627"}]},
+       "request":{"method":"POST","url":"Patient","ifNoneExist":"identifier=urn:oid:1.2.250.1.213.1.4.8|180057512345627"}}
     ]}
     """#
 

@@ -4,16 +4,19 @@ import Testing
 
 @Suite("Conditional create, update, delete and patch")
 struct ConditionalTests {
+    /// A hospital's own record numbers: any value goes (national systems have checked values, see IdentityTests).
+    static let mrn = "http://hospital.example.org/mrn"
+
     func patient(_ value: String, id: String? = nil) -> String {
         let idPart = id.map { #""id":"\#($0)","# } ?? ""
-        return #"{"resourceType":"Patient",\#(idPart)"identifier":[{"system":"urn:oid:1.2.250.1.213.1.4.8","value":"\#(value)"}]}"#
+        return #"{"resourceType":"Patient",\#(idPart)"identifier":[{"system":"\#(Self.mrn)","value":"\#(value)"}]}"#
     }
 
     @Test func ifNoneExistReturnsTheExistingResource() async throws {
         let t = try TestService.make(); defer { Task { await t.close() } }
-        let first = await t.send(.post, "Patient", body: patient("123"), headers: ["if-none-exist": "identifier=urn:oid:1.2.250.1.213.1.4.8|123"])
+        let first = await t.send(.post, "Patient", body: patient("123"), headers: ["if-none-exist": "identifier=\(Self.mrn)|123"])
         #expect(first.status == 201)
-        let second = await t.send(.post, "Patient", body: patient("123"), headers: ["if-none-exist": "identifier=urn:oid:1.2.250.1.213.1.4.8|123"])
+        let second = await t.send(.post, "Patient", body: patient("123"), headers: ["if-none-exist": "identifier=\(Self.mrn)|123"])
         #expect(second.status == 200)
         #expect(second.json["id"] == first.json["id"])
         let history = await t.send(.get, "Patient/_history")
@@ -30,10 +33,10 @@ struct ConditionalTests {
 
     @Test func conditionalUpdateCreatesThenUpdates() async throws {
         let t = try TestService.make(); defer { Task { await t.close() } }
-        let created = await t.send(.put, "Patient?identifier=urn:oid:1.2.250.1.213.1.4.8|9", body: patient("9"))
+        let created = await t.send(.put, "Patient?identifier=\(Self.mrn)|9", body: patient("9"))
         #expect(created.status == 201)
         let id = try #require(created.json["id"]?.stringValue)
-        let updated = await t.send(.put, "Patient?identifier=urn:oid:1.2.250.1.213.1.4.8|9", body: patient("9"))
+        let updated = await t.send(.put, "Patient?identifier=\(Self.mrn)|9", body: patient("9"))
         #expect(updated.status == 200)
         #expect(updated.json["id"]?.stringValue == id)
         #expect(updated.header("ETag") == "W/\"2\"")
@@ -73,7 +76,7 @@ struct ConditionalTests {
         let t = try TestService.make(); defer { Task { await t.close() } }
         _ = await t.send(.put, "Patient/a", body: patient("1", id: "a"))
         _ = await t.send(.put, "Patient/b", body: patient("2", id: "b"))
-        let byIdentifier = await t.send(.get, "Patient?identifier=urn:oid:1.2.250.1.213.1.4.8|2")
+        let byIdentifier = await t.send(.get, "Patient?identifier=\(Self.mrn)|2")
         #expect(byIdentifier.json["total"]?.numberText == "1")
         #expect(byIdentifier.json["entry"]?[0]?["resource"]?["id"]?.stringValue == "b")
         let byId = await t.send(.get, "Patient?_id=a,b")

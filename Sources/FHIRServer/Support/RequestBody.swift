@@ -3,7 +3,8 @@ import Foundation
 
 extension FHIRService {
     /// Parses and validates the resource in a request body. `expectedType` is the type named by the URL.
-    /// Fails with 415 (media type), 400 (JSON, structure, primitive formats) before anything is written.
+    /// Fails with 415 (media type), 400 (JSON, structure, primitive formats) or 422 (identity rules) before anything
+    /// is written.
     func parseResource(_ request: FHIRRequest, expectedType: String?) throws(FHIRError) -> JSONObject {
         try FHIRMediaType.checkResourceBody(request)
         let json = try parseBody(request.body)
@@ -16,8 +17,8 @@ extension FHIRService {
         return try JSON.parse(body, limits: JSONLimits(maxDepth: configuration.maxJSONDepth))
     }
 
-    /// Validates a parsed resource: an object, the expected `resourceType`, and the R4 structural rules.
-    /// `expression` prefixes issue locations (e.g. `Bundle.entry[3].resource`).
+    /// Validates a parsed resource: an object, the expected `resourceType`, the R4 structural rules (400), then the
+    /// identity rules of ``IdentityRules`` (422). `expression` prefixes issue locations (e.g. `Bundle.entry[3].resource`).
     func validateResource(_ json: JSON, expectedType: String?, expression: String?) throws(FHIRError) -> JSONObject {
         let at = expression ?? expectedType ?? "Resource"
         guard case .object(let object) = json else {
@@ -32,20 +33,29 @@ extension FHIRService {
         let issues = ResourceValidator.validate(json)
         let errors = issues.filter { $0.severity == .error || $0.severity == .fatal }
         if !errors.isEmpty {
-            let prefixed: [FHIRError.Issue] = errors.map { issue in
-                guard let expression else { return issue }
-                var i = issue
-                i.expression = issue.expression.map { e in
-                    // `Patient.name[0]` inside a bundle entry becomes `Bundle.entry[3].resource.name[0]`.
-                    if let dot = e.firstIndex(of: ".") { return expression + e[dot...] }
-                    return expression
-                }
-                return i
-            }
-            throw FHIRError(.invalid, issues: prefixed)
+            throw FHIRError(.invalid, issues: Self.located(errors, under: expression))
+        }
+        // Well-formed but breaking an identity rule (national identifier, profession code): 422.
+        let broken = IdentityRules.issues(in: object)
+        if !broken.isEmpty {
+            throw FHIRError(.unprocessable, issues: Self.located(broken, under: expression))
         }
         if type == "SearchParameter" { try Self.checkSearchParameter(json) }
         return object
+    }
+
+    /// `issues` with their expressions moved under `expression` when given: `Patient.name[0]` inside a Bundle entry
+    /// becomes `Bundle.entry[3].resource.name[0]`.
+    private static func located(_ issues: [FHIRError.Issue], under expression: String?) -> [FHIRError.Issue] {
+        guard let expression else { return issues }
+        return issues.map { issue in
+            var i = issue
+            i.expression = issue.expression.map { e in
+                if let dot = e.firstIndex(of: ".") { return expression + e[dot...] }
+                return expression
+            }
+            return i
+        }
     }
 
     /// A new server-assigned id: a random (version 4) UUID in lower case. Built from the system random generator
