@@ -93,7 +93,8 @@ extension AuditRecord {
             var client: JSONObject = [
                 "type": Self.concept(AuditCoding(system: AuditSystems.dicom, code: "110153", display: "Source Role ID")),
             ]
-            client["who"] = agent.clientID.map { ["identifier": ["value": .string($0)]] } ?? ["display": "unidentified client"]
+            client["who"] = agent.clientID.map { id -> JSON in ["identifier": ["value": .string(id)]] }
+                ?? ["display": "unidentified client"]
             client["requestor"] = false
             if let remoteAddress { client["network"] = ["address": .string(remoteAddress), "type": "2"] }
             agents.append(.object(client))

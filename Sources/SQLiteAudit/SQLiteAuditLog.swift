@@ -91,7 +91,7 @@ public final class SQLiteAuditLog: AuditLog {
     public func append(_ records: [AuditRecord]) async throws {
         try checkOpen()
         guard !records.isEmpty else { return }
-        let events = try records.map { record throws(AuditLogError) in try PreparedAuditEvent(record) }
+        let events = try records.map { try PreparedAuditEvent($0) }
         try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
             if !queue.submit(AuditCommitQueue.Append(events: events, continuation: continuation)) {
                 continuation.resume(throwing: AuditLogError(.closed, "the audit log is closed"))

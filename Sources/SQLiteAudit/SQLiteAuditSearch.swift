@@ -27,7 +27,7 @@ enum SQLiteAuditSearch {
     static func statement(for query: AuditQuery) -> (String, StatementArguments)? {
         guard !query.scope.isEmpty else { return nil }
         let filters = filterConditions(query)
-        let grants: [Condition?] = query.scope.isEverything ? [nil] : query.scope.grants.sorted(by: grantOrder).map(grantCondition)
+        let grants: [Condition?] = query.scope.isEverything ? [nil] : query.scope.grants.sorted(by: grantOrder).map { Optional(grantCondition($0)) }
         let limit = pageSize(query) + 1
         var branches: [String] = [], arguments: [DatabaseValue] = []
         for grant in grants {

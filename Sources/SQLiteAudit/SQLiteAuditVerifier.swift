@@ -70,7 +70,7 @@ enum SQLiteAuditVerifier {
             checked += 1
             expected = seq + 1
         }
-        if let orphan = try patients.remainingSequence() ?? entities.remainingSequence() {
+        if let orphan = patients.remainingSequence() ?? entities.remainingSequence() {
             return broken(orphan, nil, .modifiedRow, "patient or entity rows name event \(orphan), which does not exist")
         }
         let issued = try Int64.fetchOne(db, sql: "SELECT seq FROM sqlite_sequence WHERE name = 'audit_event'") ?? 0
@@ -109,16 +109,16 @@ enum SQLiteAuditVerifier {
         /// The values of event `seq`; or the sequence of a row that precedes it (its event does not exist).
         mutating func take(_ seq: Int64) throws -> (orphan: Int64?, values: [String]) {
             var values: [String] = []
-            while let (rowSeq, value) = pending, rowSeq <= seq {
-                if rowSeq < seq { return (rowSeq, []) }
-                values.append(value)
+            while let row = pending, row.0 <= seq {
+                if row.0 < seq { return (row.0, []) }
+                values.append(row.1)
                 pending = try Self.read(cursor)
             }
             return (nil, values)
         }
 
         /// The sequence of a row left after the last event.
-        func remainingSequence() throws -> Int64? { pending?.0 }
+        func remainingSequence() -> Int64? { pending?.0 }
 
         private static func read(_ cursor: RowCursor) throws -> (Int64, String)? {
             guard let row = try cursor.next() else { return nil }

@@ -53,7 +53,7 @@ import Testing
         .union([.patientRecord(patientID: "A"), .emergencyAccesses(organizationID: "h2"), .agent(reference: "Patient/A")]),
     ]
 
-    static let filters: [(String, (inout AuditQuery) -> Void)] = [
+    static let filters: [(String, @Sendable (inout AuditQuery) -> Void)] = [
         ("none", { _ in }),
         ("patient=A", { $0.patient = "A" }),
         ("patient=Patient/C", { $0.patient = "Patient/C" }),

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Audit
+import FHIRCore
 import Foundation
 import SQLiteAudit
 
