@@ -175,7 +175,9 @@ enum SQLiteAuditSearch {
     /// One branch: the best driver among `conditions`, every condition as a predicate, newest first, `limit` rows.
     private static func branch(_ conditions: [Condition], before cursor: Int64?, limit: Int) -> (String, [DatabaseValue]) {
         let driver = conditions.compactMap(\.driver).min()
-        var predicates = conditions.map(\.predicate)
+        // The driver's own condition is answered by the index it reads: no need to probe it again per row.
+        let probes = conditions.filter { $0.driver == nil || $0.driver != driver }
+        var predicates = probes.map(\.predicate)
         var values: [DatabaseValue] = []
         let from: String, seq: String
         switch driver {
@@ -208,7 +210,7 @@ enum SQLiteAuditSearch {
             from = "audit_event AS e"
             seq = "e.seq"
         }
-        for condition in conditions { values += condition.values }
+        for condition in probes { values += condition.values }
         if let cursor {
             predicates.append("\(seq) < ?")
             values.append(cursor.databaseValue)
