@@ -24,6 +24,21 @@ import Testing
         return result
     }
 
+    /// Makes a fresh trail, lets `tamper` change it with the triggers dropped, and verifies it.
+    private func verifyAfterTampering(_ tamper: ([AuditRecord], Database) throws -> Void) async throws -> AuditVerification {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let path = directory.path("audit.sqlite")
+        let records = try await makeTrail(path)
+        try AuditFixtures.tamper(path) { db in try tamper(records, db) }
+        return try await verify(path)
+    }
+
+    /// ``verifyAfterTampering(_:)`` with plain SQL.
+    private func verifyAfterTampering(sql: String) async throws -> AuditVerification {
+        try await verifyAfterTampering { _, db in try db.execute(sql: sql) }
+    }
+
     @Test func anIntactTrailVerifies() async throws {
         let directory = try TemporaryDirectory()
         defer { directory.remove() }
@@ -35,17 +50,14 @@ import Testing
     }
 
     @Test func aModifiedEventIsAHashMismatch() async throws {
-        let directory = try TemporaryDirectory()
-        defer { directory.remove() }
-        let path = directory.path("audit.sqlite")
-        let records = try await makeTrail(path)
-        try AuditFixtures.tamper(path) { db in
+        var id: String?
+        let result = try await verifyAfterTampering { records, db in
+            id = records[2].id
             try db.execute(sql: "UPDATE audit_event SET json = CAST(replace(CAST(json AS TEXT), '\"0\"', '\"4\"') AS BLOB) WHERE seq = 3")
         }
-        let result = try await verify(path)
         #expect(result.checkedCount == 2)
         #expect(result.firstBreak?.sequence == 3)
-        #expect(result.firstBreak?.eventID == records[2].id)
+        #expect(result.firstBreak?.eventID == id)
         #expect(result.firstBreak?.reason == .hashMismatch)
         #expect(result.summary.hasPrefix("audit trail BROKEN at event 3"))
     }
@@ -60,58 +72,34 @@ import Testing
         "INSERT INTO audit_patient (patient_id, seq) VALUES ('z', 2)",
     ])
     func aModifiedIndexRowIsAModifiedRow(_ sql: String) async throws {
-        let directory = try TemporaryDirectory()
-        defer { directory.remove() }
-        let path = directory.path("audit.sqlite")
-        _ = try await makeTrail(path)
-        try AuditFixtures.tamper(path) { db in try db.execute(sql: sql) }
-        let result = try await verify(path)
+        let result = try await verifyAfterTampering(sql: sql)
         #expect(result.firstBreak?.sequence == 2)
         #expect(result.firstBreak?.reason == .modifiedRow)
         #expect(result.checkedCount == 1)
     }
 
     @Test func aRowForAnEventThatDoesNotExistIsAModifiedRow() async throws {
-        let directory = try TemporaryDirectory()
-        defer { directory.remove() }
-        let path = directory.path("audit.sqlite")
-        _ = try await makeTrail(path)
-        try AuditFixtures.tamper(path) { db in try db.execute(sql: "INSERT INTO audit_patient VALUES ('a', 99)") }
-        let result = try await verify(path)
+        let result = try await verifyAfterTampering(sql: "INSERT INTO audit_patient VALUES ('a', 99)")
         #expect(result.firstBreak?.sequence == 99)
         #expect(result.firstBreak?.reason == .modifiedRow)
     }
 
     @Test func aDeletedEventIsAMissingSequence() async throws {
-        let directory = try TemporaryDirectory()
-        defer { directory.remove() }
-        let path = directory.path("audit.sqlite")
-        _ = try await makeTrail(path)
-        try AuditFixtures.tamper(path) { db in
-            try db.execute(sql: "DELETE FROM audit_event WHERE seq = 2; DELETE FROM audit_patient WHERE seq = 2")
-        }
-        let result = try await verify(path)
+        let result = try await verifyAfterTampering(sql: "DELETE FROM audit_event WHERE seq = 2; DELETE FROM audit_patient WHERE seq = 2")
         #expect(result.firstBreak?.sequence == 2)
         #expect(result.firstBreak?.reason == .missingSequence)
         #expect(result.checkedCount == 1)
     }
 
     @Test func deletedAndRenumberedEventsBreakTheChain() async throws {
-        let directory = try TemporaryDirectory()
-        defer { directory.remove() }
-        let path = directory.path("audit.sqlite")
-        _ = try await makeTrail(path)
-        try AuditFixtures.tamper(path) { db in
-            // Remove event 2 and close the gap: the numbers follow, the hashes do not.
-            try db.execute(sql: """
-                DELETE FROM audit_event WHERE seq = 2; DELETE FROM audit_patient WHERE seq = 2;
-                DELETE FROM audit_entity WHERE seq = 2;
-                UPDATE audit_event SET seq = seq - 1 WHERE seq > 2;
-                UPDATE audit_patient SET seq = seq - 1 WHERE seq > 2;
-                UPDATE audit_entity SET seq = seq - 1 WHERE seq > 2;
-                """)
-        }
-        let result = try await verify(path)
+        // Remove event 2 and close the gap: the numbers follow, the hashes do not.
+        let result = try await verifyAfterTampering(sql: """
+            DELETE FROM audit_event WHERE seq = 2; DELETE FROM audit_patient WHERE seq = 2;
+            DELETE FROM audit_entity WHERE seq = 2;
+            UPDATE audit_event SET seq = seq - 1 WHERE seq > 2;
+            UPDATE audit_patient SET seq = seq - 1 WHERE seq > 2;
+            UPDATE audit_entity SET seq = seq - 1 WHERE seq > 2;
+            """)
         #expect(result.firstBreak?.sequence == 2)
         #expect(result.firstBreak?.reason == .chainBroken)
     }
@@ -142,11 +130,7 @@ import Testing
     }
 
     @Test func aRewrittenEventWithItsHashRecomputedBreaksTheChainAtTheNextEvent() async throws {
-        let directory = try TemporaryDirectory()
-        defer { directory.remove() }
-        let path = directory.path("audit.sqlite")
-        let records = try await makeTrail(path)
-        try AuditFixtures.tamper(path) { db in
+        let result = try await verifyAfterTampering { records, db in
             // A forger who knows the scheme rewrites event 3 as a failed read, consistently: JSON, columns, hash.
             var forged = records[2]
             forged.outcome = .minorFailure
@@ -156,40 +140,25 @@ import Testing
             try db.execute(sql: "UPDATE audit_event SET json = ?, outcome = 4, hash = ? WHERE seq = 3",
                            arguments: [Data(bytes), Data(hash)])
         }
-        let result = try await verify(path)
         #expect(result.checkedCount == 3)
         #expect(result.firstBreak?.sequence == 4)
         #expect(result.firstBreak?.reason == .chainBroken)
     }
 
     @Test func reorderedEventsBreakTheChain() async throws {
-        let directory = try TemporaryDirectory()
-        defer { directory.remove() }
-        let path = directory.path("audit.sqlite")
-        _ = try await makeTrail(path)
-        try AuditFixtures.tamper(path) { db in
-            // Swap events 2 and 3 with all their rows.
-            try db.execute(sql: """
-                UPDATE audit_event SET seq = 100 WHERE seq = 2; UPDATE audit_event SET seq = 2 WHERE seq = 3;
-                UPDATE audit_event SET seq = 3 WHERE seq = 100;
-                UPDATE audit_patient SET seq = 100 WHERE seq = 2; UPDATE audit_patient SET seq = 2 WHERE seq = 3;
-                UPDATE audit_patient SET seq = 3 WHERE seq = 100;
-                UPDATE audit_entity SET seq = 100 WHERE seq = 2; UPDATE audit_entity SET seq = 2 WHERE seq = 3;
-                UPDATE audit_entity SET seq = 3 WHERE seq = 100;
-                """)
+        // Swap events 2 and 3 with all their rows.
+        let swaps = ["audit_event", "audit_patient", "audit_entity"].map { table in
+            "UPDATE \(table) SET seq = 100 WHERE seq = 2; UPDATE \(table) SET seq = 2 WHERE seq = 3; "
+                + "UPDATE \(table) SET seq = 3 WHERE seq = 100;"
         }
-        let result = try await verify(path)
+        let result = try await verifyAfterTampering(sql: swaps.joined(separator: "\n"))
         #expect(result.checkedCount == 1)
         #expect(result.firstBreak?.sequence == 2)
         #expect(result.firstBreak?.reason == .chainBroken)
     }
 
     @Test func anInsertedForgedEventBreaksTheChain() async throws {
-        let directory = try TemporaryDirectory()
-        defer { directory.remove() }
-        let path = directory.path("audit.sqlite")
-        _ = try await makeTrail(path)
-        try AuditFixtures.tamper(path) { db in
+        let result = try await verifyAfterTampering { _, db in
             let forged = AuditFixtures.read("a", at: 100)
             let bytes = forged.auditEvent().serialized()
             let hash = AuditHashChain.hash(previous: AuditHashChain.genesis, bytes: bytes)
@@ -200,7 +169,6 @@ import Testing
                 FROM audit_event WHERE seq = 1
                 """, arguments: [forged.id, Data(bytes), Data(AuditHashChain.genesis), Data(hash)])
         }
-        let result = try await verify(path)
         #expect(result.checkedCount == 5)
         #expect(result.firstBreak?.sequence == 6)
         #expect(result.firstBreak?.reason == .chainBroken)
