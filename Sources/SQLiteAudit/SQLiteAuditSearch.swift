@@ -27,7 +27,7 @@ enum SQLiteAuditSearch {
     static func statement(for query: AuditQuery) -> (String, StatementArguments)? {
         guard !query.scope.isEmpty else { return nil }
         let filters = filterConditions(query)
-        let grants: [Condition?] = query.scope.isEverything ? [nil] : query.scope.grants.sorted(by: grantOrder).map { Optional(grantCondition($0)) }
+        let grants: [Condition?] = query.scope.isEverything ? [nil] : grantConditions(query.scope.grants).map(Optional.some)
         let limit = pageSize(query) + 1
         var branches: [String] = [], arguments: [DatabaseValue] = []
         for grant in grants {
@@ -67,23 +67,38 @@ enum SQLiteAuditSearch {
         var values: [DatabaseValue]
     }
 
-    /// How a branch reads its candidate events, most selective first.
-    private enum Driver: Comparable {
+    /// How a branch reads its candidate events. Several values make one index read per value and a sort.
+    private enum Driver: Equatable {
         /// `audit_patient` by patient id.
-        case patient(String)
+        case patient([String])
         /// `audit_entity` by reference.
         case entity(String)
-        /// `audit_event_emergency`: an organisation's emergency accesses.
-        case emergency(organization: String)
+        /// `audit_event_emergency`: organisations' emergency accesses.
+        case emergency(organizations: [String])
         /// An agent, role or organisation index.
-        case column(name: String, index: String, value: String)
+        case column(name: String, index: String, values: [String])
         /// `audit_event_by_recorded`, between two instants (µs).
         case recorded(low: Int64, high: Int64)
+
+        /// Lower is more selective: the driver of a branch is the one of lowest rank, then fewest values.
+        var rank: [Int] {
+            switch self {
+            case .patient(let ids): [0, ids.count]
+            case .entity: [1, 1]
+            case .emergency(let organizations): [2, organizations.count]
+            case .column(_, _, let values): [3, values.count]
+            case .recorded: [4, 1]
+            }
+        }
     }
+
+    /// Grants of one kind beyond this many share one branch (`IN (...)`, then a sort of their events), so that a
+    /// scope of hundreds of patients stays one statement within SQLite's limit of compound terms.
+    static let maximumSeparateBranches = 8
 
     private static func filterConditions(_ query: AuditQuery) -> [Condition] {
         var conditions: [Condition] = []
-        if let patient = query.patient { conditions.append(patientCondition(patientID(patient))) }
+        if let patient = query.patient { conditions.append(patientCondition([patientID(patient)])) }
         if let entity = query.entity {
             let reference = AuditEventKeys.unversioned(entity)
             conditions.append(Condition(
@@ -119,47 +134,63 @@ enum SQLiteAuditSearch {
         return conditions
     }
 
-    private static func grantCondition(_ grant: AuditScope.Grant) -> Condition {
-        switch grant {
-        case .patientRecord(let patient):
-            patientCondition(patientID(patient))
-        case .agent(let reference):
-            Condition(driver: .column(name: "agent", index: "audit_event_by_agent", value: reference),
-                      predicate: "e.agent = ?", values: [reference.databaseValue])
-        case .emergencyAccesses(let organizationID):
-            Condition(driver: .emergency(organization: "Organization/\(organizationID)"),
-                      predicate: "(e.emergency = 1 AND e.organization = ?)",
-                      values: ["Organization/\(organizationID)".databaseValue])
+    /// The conditions of the grants, one per branch: each grant alone, or all grants of a kind together when
+    /// there are more than ``maximumSeparateBranches`` of it.
+    private static func grantConditions(_ grants: Set<AuditScope.Grant>) -> [Condition] {
+        var patients: [String] = [], agents: [String] = [], organizations: [String] = []
+        for grant in grants {
+            switch grant {
+            case .patientRecord(let patient): patients.append(patientID(patient))
+            case .agent(let reference): agents.append(reference)
+            case .emergencyAccesses(let organizationID): organizations.append("Organization/\(organizationID)")
+            }
         }
-    }
-
-    /// A stable order of grants, so that the same scope always compiles to the same statement.
-    private static func grantOrder(_ lhs: AuditScope.Grant, _ rhs: AuditScope.Grant) -> Bool {
-        String(describing: lhs) < String(describing: rhs)
+        func grouped(_ values: [String], _ condition: ([String]) -> Condition) -> [Condition] {
+            let values = Array(Set(values)).sorted()
+            if values.isEmpty { return [] }
+            return values.count > maximumSeparateBranches ? [condition(values)] : values.map { condition([$0]) }
+        }
+        return grouped(patients, patientCondition)
+            + grouped(agents) { columnCondition(name: "agent", index: "audit_event_by_agent", values: $0) }
+            + grouped(organizations, emergencyCondition)
     }
 
     private static func patientID(_ value: String) -> String {
         value.hasPrefix("Patient/") ? String(value.dropFirst("Patient/".count)) : value
     }
 
-    private static func patientCondition(_ patientID: String) -> Condition {
-        Condition(driver: .patient(patientID),
-                  predicate: "EXISTS (SELECT 1 FROM audit_patient AS ap WHERE ap.patient_id = ? AND ap.seq = e.seq)",
-                  values: [patientID.databaseValue])
+    /// `= ?` for one value, `IN (?, ...)` for several.
+    private static func matching(_ count: Int) -> String {
+        count == 1 ? "= ?" : "IN (" + Array(repeating: "?", count: count).joined(separator: ", ") + ")"
+    }
+
+    private static func patientCondition(_ patientIDs: [String]) -> Condition {
+        Condition(driver: .patient(patientIDs),
+                  predicate: "EXISTS (SELECT 1 FROM audit_patient AS ap WHERE ap.patient_id \(matching(patientIDs.count)) AND ap.seq = e.seq)",
+                  values: patientIDs.map(\.databaseValue))
+    }
+
+    private static func columnCondition(name: String, index: String, values: [String]) -> Condition {
+        Condition(driver: .column(name: name, index: index, values: values),
+                  predicate: "e.\(name) \(matching(values.count))", values: values.map(\.databaseValue))
+    }
+
+    private static func emergencyCondition(_ organizations: [String]) -> Condition {
+        Condition(driver: .emergency(organizations: organizations),
+                  predicate: "(e.emergency = 1 AND e.organization \(matching(organizations.count)))",
+                  values: organizations.map(\.databaseValue))
     }
 
     /// The agent filter: a PractitionerRole matches the role, an Organization the organisation, anything else
     /// the agent's `who`.
     private static func agentCondition(_ reference: String) -> Condition {
-        let (column, index) = if reference.hasPrefix("PractitionerRole/") {
-            ("role", "audit_event_by_role")
+        if reference.hasPrefix("PractitionerRole/") {
+            columnCondition(name: "role", index: "audit_event_by_role", values: [reference])
         } else if reference.hasPrefix("Organization/") {
-            ("organization", "audit_event_by_organization")
+            columnCondition(name: "organization", index: "audit_event_by_organization", values: [reference])
         } else {
-            ("agent", "audit_event_by_agent")
+            columnCondition(name: "agent", index: "audit_event_by_agent", values: [reference])
         }
-        return Condition(driver: .column(name: column, index: index, value: reference),
-                         predicate: "e.\(column) = ?", values: [reference.databaseValue])
     }
 
     /// A token filter on an encoded code list (`␟system|code␟...`): a substring test.
@@ -174,33 +205,33 @@ enum SQLiteAuditSearch {
 
     /// One branch: the best driver among `conditions`, every condition as a predicate, newest first, `limit` rows.
     private static func branch(_ conditions: [Condition], before cursor: Int64?, limit: Int) -> (String, [DatabaseValue]) {
-        let driver = conditions.compactMap(\.driver).min()
+        let driver = conditions.compactMap(\.driver).min { $0.rank.lexicographicallyPrecedes($1.rank) }
         // The driver's own condition is answered by the index it reads: no need to probe it again per row.
         let probes = conditions.filter { $0.driver == nil || $0.driver != driver }
         var predicates = probes.map(\.predicate)
         var values: [DatabaseValue] = []
         let from: String, seq: String
         switch driver {
-        case .patient(let patient):
+        case .patient(let patients):
             from = "audit_patient AS d CROSS JOIN audit_event AS e ON e.seq = d.seq"
             seq = "d.seq"
-            predicates.insert("d.patient_id = ?", at: 0)
-            values.append(patient.databaseValue)
+            predicates.insert("d.patient_id \(matching(patients.count))", at: 0)
+            values += patients.map(\.databaseValue)
         case .entity(let reference):
             from = "audit_entity AS d CROSS JOIN audit_event AS e ON e.seq = d.seq"
             seq = "d.seq"
             predicates.insert("d.reference = ?", at: 0)
             values.append(reference.databaseValue)
-        case .emergency(let organization):
+        case .emergency(let organizations):
             from = "audit_event AS e INDEXED BY audit_event_emergency"
             seq = "e.seq"
-            predicates.insert("e.emergency = 1 AND e.organization = ?", at: 0)
-            values.append(organization.databaseValue)
-        case .column(let name, let index, let value):
+            predicates.insert("e.emergency = 1 AND e.organization \(matching(organizations.count))", at: 0)
+            values += organizations.map(\.databaseValue)
+        case .column(let name, let index, let columnValues):
             from = "audit_event AS e INDEXED BY \(index)"
             seq = "e.seq"
-            predicates.insert("e.\(name) = ?", at: 0)
-            values.append(value.databaseValue)
+            predicates.insert("e.\(name) \(matching(columnValues.count))", at: 0)
+            values += columnValues.map(\.databaseValue)
         case .recorded(let low, let high):
             from = "audit_event AS e INDEXED BY audit_event_by_recorded"
             seq = "e.seq"

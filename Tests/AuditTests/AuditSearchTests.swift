@@ -51,7 +51,14 @@ import Testing
         .only(.emergencyAccesses(organizationID: "h1")), .only(.emergencyAccesses(organizationID: "h2")),
         .union([.patientRecord(patientID: "B"), .agent(reference: "Practitioner/p2")]),
         .union([.patientRecord(patientID: "A"), .emergencyAccesses(organizationID: "h2"), .agent(reference: "Patient/A")]),
+        // More grants of a kind than separate branches (a GP's patients): they share one branch.
+        Self.manyPatients,
+        .union((0..<20).map { .agent(reference: "Practitioner/x\($0)") } + [.agent(reference: "Practitioner/p2")]
+            + (0..<10).map { .emergencyAccesses(organizationID: "o\($0)") } + [.emergencyAccesses(organizationID: "h1")]),
     ]
+
+    static let manyPatients = AuditScope.union(
+        [.patientRecord(patientID: "B")] + (0..<600).map { .patientRecord(patientID: "absent-\($0)") })
 
     static let filters: [(String, @Sendable (inout AuditQuery) -> Void)] = [
         ("none", { _ in }),
@@ -247,6 +254,7 @@ import Testing
         ("union", AuditQuery(scope: .union([.patientRecord(patientID: "A"), .agent(reference: "Patient/A"),
                                               .emergencyAccesses(organizationID: "h2")]), outcome: .success)),
         ("operator by patient", AuditQuery(scope: .everything, patient: "B")),
+        ("six hundred patients", AuditQuery(scope: manyPatients)),
         ("operator by entity", AuditQuery(scope: .everything, entity: "Observation/o1")),
         ("operator by role", AuditQuery(scope: .everything, agent: "PractitionerRole/r1")),
         ("operator by organization", AuditQuery(scope: .everything, agent: "Organization/h1")),
