@@ -15,6 +15,8 @@ let package = Package(
         .library(name: "FHIRServer", targets: ["FHIRServer"]),
         .library(name: "DossierHTTP", targets: ["DossierHTTP"]),
         .library(name: "Auth", targets: ["Auth"]),
+        .library(name: "Audit", targets: ["Audit"]),
+        .library(name: "SQLiteAudit", targets: ["SQLiteAudit"]),
     ],
     dependencies: [
         .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
@@ -36,6 +38,16 @@ let package = Package(
         .target(name: "FHIRPath", dependencies: ["FHIRCore"]),
         // Layer 5: the shared-record rules as a pure decision function, and the default authorisation matrix.
         .target(name: "Access", dependencies: ["FHIRCore", "Store"], resources: [.copy("Resources")]),
+        // Layer 5: the audit trail: records rendered as BALP AuditEvents, hash-chained; the AuditLog protocol.
+        .target(name: "Audit", dependencies: [
+            "FHIRCore",
+            .product(name: "Crypto", package: "swift-crypto"),
+        ]),
+        // The embedded audit log: its own SQLite file (audit.sqlite), append-only, group-committed, indexed search.
+        .target(name: "SQLiteAudit", dependencies: [
+            "Audit", "FHIRCore",
+            .product(name: "GRDB", package: "GRDB.swift"),
+        ]),
         // bzip2 from the system (libbz2-dev), for importing .bz2 bundles.
         .systemLibrary(name: "CBZip2", path: "Sources/CBZip2"),
         // Layer 4: the verb-based store protocol and the query/operation values.
@@ -74,7 +86,7 @@ let package = Package(
             .product(name: "Logging", package: "swift-log"),
         ]),
         .executableTarget(name: "DossierCLI", dependencies: [
-            "Access",
+            "Access", "Audit", "SQLiteAudit",
             "DossierHTTP", "Auth", "FHIRServer", "SQLiteStore", "Store", "FHIRCore", "CBZip2",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Hummingbird", package: "hummingbird"),
@@ -103,6 +115,10 @@ let package = Package(
             .product(name: "HummingbirdTesting", package: "hummingbird"),
             .product(name: "JWTKit", package: "jwt-kit"),
             .product(name: "Crypto", package: "swift-crypto"),
+        ]),
+        .testTarget(name: "AuditTests", dependencies: [
+            "Audit", "SQLiteAudit", "FHIRCore",
+            .product(name: "GRDB", package: "GRDB.swift"),
         ]),
         .testTarget(name: "AuthTests", dependencies: [
             "Auth",

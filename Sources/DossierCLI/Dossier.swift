@@ -10,6 +10,7 @@ struct Dossier: AsyncParsableCommand {
             With no flags, `dossier serve` serves FHIR R4 at http://127.0.0.1:8080/fhir from an embedded SQLite \
             database in ./dossier-data, and `dossier import` loads into that same folder.
             """,
-        subcommands: [ServeCommand.self, ImportCommand.self, UserCommand.self, ClientCommand.self, TokenCommand.self]
+        subcommands: [ServeCommand.self, ImportCommand.self, UserCommand.self, ClientCommand.self, TokenCommand.self,
+                      AuditCommand.self]
     )
 }
