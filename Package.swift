@@ -63,7 +63,7 @@ let package = Package(
         .target(name: "StoreConformance", dependencies: ["Store", "FHIRCore"], path: "Tests/StoreConformance"),
         // Layer 7a: FHIR interactions as plain functions, no HTTP.
         .target(name: "FHIRServer", dependencies: [
-            "FHIRCore", "FHIRPath", "Search", "Store", "Access",
+            "FHIRCore", "FHIRPath", "Search", "Store", "Access", "Audit",
             .product(name: "Logging", package: "swift-log"),
         ]),
         // Sign-in: the OAuth 2.0 / SMART authorisation server's logic and its own small database (no HTTP).
@@ -111,7 +111,7 @@ let package = Package(
         .testTarget(name: "SQLiteStoreTests", dependencies: ["SQLiteStore", "StoreConformance", "Store", "FHIRCore"]),
         .testTarget(name: "FHIRServerTests", dependencies: ["FHIRServer", "Search", "SQLiteStore", "Store", "FHIRCore"]),
         .testTarget(name: "DossierHTTPTests", dependencies: [
-            "DossierHTTP", "Auth", "FHIRServer", "SQLiteStore", "FHIRCore",
+            "DossierHTTP", "Auth", "FHIRServer", "SQLiteStore", "FHIRCore", "SQLiteAudit", "Audit",
             .product(name: "HummingbirdTesting", package: "hummingbird"),
             .product(name: "JWTKit", package: "jwt-kit"),
             .product(name: "Crypto", package: "swift-crypto"),

@@ -1,4 +1,5 @@
 import Access
+import SQLiteAudit
 import ArgumentParser
 import Auth
 import DossierHTTP
@@ -92,7 +93,8 @@ struct ServeCommand: AsyncParsableCommand {
                 authorize: authConfiguration.authorizationEndpoint, token: authConfiguration.tokenEndpoint,
                 introspect: authConfiguration.introspectionEndpoint, revoke: authConfiguration.revocationEndpoint)
         }
-        let service = FHIRService(store: store, configuration: configuration, logger: Logger(label: "dossier.fhir"))
+        let auditLog = try SQLiteAuditLog(path: dataDirectory.path + "/" + SQLiteAuditLog.defaultFileName)
+        let service = FHIRService(store: store, configuration: configuration, auditLog: auditLog, logger: Logger(label: "dossier.fhir"))
         let app = buildApplication(service: service, http: http, auth: authServer, logger: Logger(label: "dossier.http"))
         let hostPart = host.contains(":") ? "[\(host)]" : host
         // Rule 1's two-week nudge, every ten minutes (the first shortly after start).
@@ -108,9 +110,11 @@ struct ServeCommand: AsyncParsableCommand {
         do {
             try await app.runService()
         } catch {
+            try? await auditLog.close()
             try? await store.close()
             throw error
         }
+        try await auditLog.close()
         try await store.close()
         logger.info("stopped")
     }

@@ -1,4 +1,5 @@
 import Access
+import Audit
 import FHIRCore
 import Foundation
 import Logging
@@ -23,9 +24,14 @@ public final class FHIRService: Sendable {
     let searchParametersLoaded = Mutex(false)
     /// What the access rules read, kept until a write changes it.
     let accessCache = AccessCache()
+    /// The audit trail every interaction is recorded in before its response leaves (rule 8); nil: not audited
+    /// (the in-process importer, tests of the REST layer).
+    public let auditLog: (any AuditLog)?
 
-    public init(store: any FHIRStore, configuration: ServerConfiguration = .init(), logger: Logger = Logger(label: "dossier.fhir")) {
+    public init(store: any FHIRStore, configuration: ServerConfiguration = .init(), auditLog: (any AuditLog)? = nil,
+                logger: Logger = Logger(label: "dossier.fhir")) {
         self.store = store
+        self.auditLog = auditLog
         self.configuration = configuration
         self.logger = logger
         let engines = SearchEngine(configuration: configuration)
@@ -35,6 +41,21 @@ public final class FHIRService: Sendable {
 
     /// Handles one interaction. Never throws: every failure becomes an OperationOutcome response with its status.
     public func handle(_ request: FHIRRequest) async -> FHIRResponse {
+        var request = request
+        request.access = RequestAccess(caller: request.caller, actor: nil, now: Date())
+        let response = await respond(&request)
+        do {
+            try await audit(request, response)
+        } catch {
+            // An access is recorded before its data leaves (rule 8): without a record, no data.
+            logger.error("audit trail unavailable: \(error)")
+            return errorResponse(FHIRError(.unavailable, "The audit trail cannot record this request; nothing was returned. Try again shortly."), request: request)
+        }
+        return response
+    }
+
+    /// The interaction's response, before it is audited.
+    private func respond(_ request: inout FHIRRequest) async -> FHIRResponse {
         do {
             try FHIRMediaType.checkAcceptable(request)
             if request.body.count > configuration.maxBodyBytes {
@@ -42,7 +63,6 @@ public final class FHIRService: Sendable {
             }
             // Writes are indexed with the custom search parameters too: load them before the first request.
             _ = try await searchEngine()
-            var request = request
             request.access = try await resolveAccess(request)
             var response = try await route(request)
             if request.method == .head { response.body = [] }
@@ -75,6 +95,13 @@ public final class FHIRService: Sendable {
         let p = request.path
         let m = request.method
         let isRead = m == .get || m == .head
+        if p.first == "AuditEvent" {
+            // The audit trail answers for AuditEvent; it is append-only, written by the server alone.
+            if p.count == 1, isRead { return try await auditSearch(request) }
+            if p.count == 2, p[1] == "_search", m == .post { return try await auditSearch(request) }
+            if p.count == 2, isRead { return try await auditRead(request, id: try resourceID(p[1])) }
+            throw FHIRError(.methodNotAllowed, "The audit trail is append-only and written by the server; \(m.rawValue) is not allowed on [base]/\(p.joined(separator: "/"))")
+        }
         switch p.count {
         case 0:
             if m == .post { return try await bundle(request) }

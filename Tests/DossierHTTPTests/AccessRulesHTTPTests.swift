@@ -6,6 +6,7 @@ import Foundation
 import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
+import SQLiteAudit
 import SQLiteStore
 import Testing
 
@@ -21,6 +22,7 @@ struct AccessRulesHTTPTests {
         let client: any TestClientProtocol
         let service: FHIRService
         let tokens: [String: String]
+        let auditLog: SQLiteAuditLog
 
         func send(_ who: String?, _ method: HTTPRequest.Method, _ path: String, _ body: String? = nil,
                   contentType: String = "application/fhir+json") async throws -> (status: Int, json: JSON) {
@@ -58,7 +60,8 @@ struct AccessRulesHTTPTests {
             dataDirectory: dir.path, configuration: AuthConfiguration(fhirBaseURL: Self.base, passwordCost: .testing))
         var configuration = ServerConfiguration(baseURL: Self.base, maxBodyBytes: 1 << 20)
         configuration.accessRules = true
-        let service = FHIRService(store: store, configuration: configuration)
+        let auditLog = try SQLiteAuditLog(path: dir.appendingPathComponent("audit.sqlite").path)
+        let service = FHIRService(store: store, configuration: configuration, auditLog: auditLog)
         _ = try await auth.registerClient(clientID: "app", name: "Test App", redirectURIs: [AuthFlowTests.redirect], jwksJSON: nil)
 
         for json in Self.worldResources() {
@@ -69,7 +72,7 @@ struct AccessRulesHTTPTests {
             #expect(response.status == 201, "\(type)/\(id): \(String(decoding: response.body, as: UTF8.self))")
         }
         var otps: [String: TOTP] = [:]
-        let professionals = [("gp", "gp", "r-gp"), ("doc", "doc", "r-doc"), ("stranger", "stranger", "r-stranger"), ("pharm", "pharm", "r-pharm")]
+        let professionals = [("gp", "gp", "r-gp"), ("doc", "doc", "r-doc"), ("stranger", "stranger", "r-stranger"), ("pharm", "pharm", "r-pharm"), ("po", "po", "r-po")]
         for (username, practitioner, role) in professionals {
             let (_, totp) = try await auth.createAccount(username: username, password: AuthFlowTests.password,
                 binding: .practitioner(ActorReference("Practitioner/\(practitioner)")!, role: ActorReference("PractitionerRole/\(role)")))
@@ -93,8 +96,9 @@ struct AccessRulesHTTPTests {
                 tokens[username] = try #require(answer["access_token"] as? String)
             }
             tokens["operator"] = try await auth.issueOperatorToken(for: .admin, operatorName: "test").token
-            try await body(World(client: client, service: service, tokens: tokens))
+            try await body(World(client: client, service: service, tokens: tokens, auditLog: auditLog))
         }
+        try await auditLog.close()
         try await store.close()
     }
 
@@ -314,6 +318,42 @@ struct AccessRulesHTTPTests {
             let about = (notices.json["entry"]?.arrayValue ?? []).compactMap { $0["resource"]?["about"]?[0]?["reference"]?.stringValue }
             #expect(about == ["DocumentReference/d-pending"])
             #expect(try await world.send("alice", .get, "DocumentReference/d-pending").status == 404)
+        }
+    }
+
+    @Test func everyAccessIsAuditedAndEachSeesTheirShareOfTheTrail() async throws {
+        try await withWorld { (world: World) async throws in
+            #expect(try await world.send("doc", .get, "DocumentReference/d-discharge").status == 200)
+            let parameters = #"{"resourceType":"Parameters","parameter":[{"name":"reason","valueString":"cardiac arrest"}]}"#
+            #expect(try await world.send("doc", .post, "Patient/pat/$break-glass", parameters).status == 200)
+            #expect(try await world.send("stranger", .get, "DocumentReference/d-discharge").status == 404)
+
+            func events(_ who: String, _ query: String) async throws -> [JSON] {
+                let (status, bundle) = try await world.send(who, .get, "AuditEvent?" + query)
+                #expect(status == 200, "\(who) AuditEvent?\(query): \(bundle)")
+                return (bundle["entry"]?.arrayValue ?? []).compactMap { $0["resource"] }
+            }
+            func agents(_ event: JSON) -> [String] { (event["agent"]?.arrayValue ?? []).compactMap { $0["who"]?["reference"]?.stringValue } }
+            func isOverride(_ event: JSON) -> Bool { event["type"]?["code"]?.stringValue == "110113" }
+
+            // The patient sees who accessed their record: the doctor's read, the override, the stranger's refused read.
+            let alice = try await events("alice", "patient=Patient/pat&_count=200")
+            #expect(alice.contains { agents($0).contains("Practitioner/doc") && $0["subtype"]?[0]?["code"]?.stringValue == "read" })
+            #expect(alice.contains { agents($0).contains("Practitioner/doc") && isOverride($0) })
+            #expect(alice.contains { agents($0).contains("Practitioner/stranger") && $0["outcome"]?.stringValue == "4" })
+            // Not another patient's.
+            #expect(try await events("alice", "patient=Patient/other").isEmpty)
+            // A professional sees their own actions only.
+            let stranger = try await events("stranger", "_count=200")
+            #expect(!stranger.isEmpty && stranger.allSatisfy { agents($0).contains("Practitioner/stranger") })
+            // The privacy officer of the hospital sees its emergency accesses, not its ordinary reads.
+            let officer = try await events("po", "_count=200").filter { !agents($0).contains("Practitioner/po") }
+            #expect(officer.count >= 1 && officer.allSatisfy { agents($0).contains("Organization/hosp") })
+            #expect(officer.contains(where: isOverride))
+            // The trail is the server's: no one writes it through the API.
+            #expect(try await world.send("operator", .post, "AuditEvent", #"{"resourceType":"AuditEvent"}"#).status == 405)
+            let verification = try await world.auditLog.verify()
+            #expect(verification.isIntact && verification.checkedCount > 20)
         }
     }
 }

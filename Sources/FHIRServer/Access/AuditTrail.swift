@@ -18,6 +18,8 @@ final class AuditTrail: Sendable {
         var seen: Set<Touched> = []
         var emergencyPatients: Set<String> = []
         var isOverride = false
+        var bundleKind: String?
+        var attempted: [String] = []
     }
 
     private let state = Mutex(State())
@@ -40,15 +42,27 @@ final class AuditTrail: Sendable {
         state.withLock { $0.emergencyPatients.formUnion(patients) }
     }
 
+    /// Records a refused attempt on a patient's record (the patient sees attempts in their trail too).
+    func attempted(_ patientKey: String) {
+        guard !patientKey.isEmpty else { return }
+        state.withLock { s in if !s.attempted.contains(patientKey) { s.attempted.append(patientKey) } }
+    }
+
     /// Records that the request declared an emergency (`$break-glass`).
     func markOverride() { state.withLock { $0.isOverride = true } }
+
+    /// Records the type of a Bundle posted to the base (`batch` or `transaction`).
+    func noteBundle(_ kind: String) { state.withLock { $0.bundleKind = kind } }
+    /// The type of the Bundle posted, if any.
+    var bundleKind: String? { state.withLock { $0.bundleKind } }
 
     /// The resources touched, in order, without repeats.
     var touched: [Touched] { state.withLock { $0.touched } }
     /// The patients whose records the request touched, in order.
     var patients: [String] {
         var seen = Set<String>()
-        return touched.compactMap { $0.patientKey.isEmpty || !seen.insert($0.patientKey).inserted ? nil : $0.patientKey }
+        let attempted = state.withLock { $0.attempted }
+        return (touched.map(\.patientKey) + attempted).filter { !$0.isEmpty && seen.insert($0).inserted }
     }
     /// Patients reached through an emergency access.
     var emergencyPatients: Set<String> { state.withLock { $0.emergencyPatients } }

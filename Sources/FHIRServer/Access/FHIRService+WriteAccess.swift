@@ -34,7 +34,10 @@ extension FHIRService {
                 decision = AccessPolicy.decide(actor: actor, action: action, patient: context, resource: metadata,
                                                now: access.now, matrix: configuration.matrix)
             }
-            if !decision.isPermitted { throw Self.denial(decision, type: type, id: id) }
+            if !decision.isPermitted {
+                access.trail.attempted(patientKey)
+                throw Self.denial(decision, type: type, id: id)
+            }
         }
 
         guard let live else {

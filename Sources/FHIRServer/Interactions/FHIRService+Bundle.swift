@@ -30,6 +30,7 @@ extension FHIRService {
             throw FHIRError(.payloadTooLarge, "The Bundle has \(rawEntries.count) entries; the limit is \(configuration.maxBundleEntries)")
         }
         let prefer = Prefer(header: request.header("prefer")).returnPreference
+        if let kind { request.access.trail.noteBundle(kind) }
         if kind == "batch" {
             return try await batch(rawEntries, request: request, prefer: prefer)
         }

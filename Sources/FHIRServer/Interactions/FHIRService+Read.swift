@@ -7,8 +7,9 @@ extension FHIRService {
     /// Honours `If-None-Match` and `If-Modified-Since` (304).
     func read(_ request: FHIRRequest, type: String, id: String) async throws -> FHIRResponse {
         try requireScope(.read, type, request.access)
-        guard let current = try await store.read(type: type, id: id),
-              try await mayReadVersion(current, access: request.access) else {
+        guard let current = try await store.read(type: type, id: id) else { throw FHIRError(.notFound, "\(type)/\(id) is not known") }
+        guard try await mayReadVersion(current, access: request.access) else {
+            request.access.trail.attempted(current.patientKey)
             throw FHIRError(.notFound, "\(type)/\(id) is not known")
         }
         request.access.trail.touch(current)
