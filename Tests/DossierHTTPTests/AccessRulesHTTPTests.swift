@@ -219,6 +219,13 @@ struct AccessRulesHTTPTests {
             // GP-equivalent rights include masked documents.
             #expect(try await world.send("alice", .post, "Consent", Self.consent("pat", "permit", actor: "Practitioner/stranger", gpEquivalent: true)).status == 201)
             #expect(try await world.send("stranger", .get, "DocumentReference/d-masked").status == 200)
+            // A professional may record an authorisation the patient gives in person; it is marked as such.
+            let inPerson = try await world.send("pharm", .post, "Consent", Self.consent("pat", "permit", actor: "Practitioner/pharm"))
+            #expect(inPerson.status == 201)
+            #expect((inPerson.json["meta"]?["tag"]?.arrayValue ?? []).contains { $0["code"]?.stringValue == "recorded-in-person" })
+            #expect(try await world.send("pharm", .get, "MedicationRequest/mr").status == 200)
+            // But not a block or a GP-equivalence.
+            #expect(try await world.send("pharm", .post, "Consent", Self.consent("pat", "deny", actor: "Practitioner/gp")).status == 403)
             // Only the patient takes these decisions: not the operator.
             #expect(try await world.send("operator", .post, "Consent", Self.consent("pat", "permit", actor: "Practitioner/pharm")).status == 403)
         }
@@ -301,7 +308,7 @@ struct AccessRulesHTTPTests {
             #expect(tags.contains("patient-added"))
             // Not in someone else's record, and not a professional's document.
             let elsewhere = #"{"resourceType":"Observation","status":"final","code":{"text":"x"},"subject":{"reference":"Patient/other"}}"#
-            #expect(try await world.send("alice", .post, "Observation", elsewhere).status == 404)
+            #expect(try await world.send("alice", .post, "Observation", elsewhere).status == 403)
             #expect(try await world.send("alice", .delete, "DocumentReference/d-discharge").status == 403)
         }
     }

@@ -36,6 +36,10 @@ extension FHIRService {
             }
             if !decision.isPermitted {
                 access.trail.attempted(patientKey)
+                // Adding hides nothing (the client wrote it, and an absent patient is refused alike): 403.
+                if action == .create || live == nil, case .deny(_, let reason) = decision {
+                    throw FHIRError(.forbidden, Self.explanation(reason), issueType: "forbidden")
+                }
                 throw Self.denial(decision, type: type, id: id)
             }
         }
@@ -85,18 +89,23 @@ extension FHIRService {
         return queries.assemble(results)[patientID] ?? PatientAccessContext(patientID: patientID)
     }
 
-    /// What a patient or representative adds is marked `record-origin#patient-added` (rule 6).
+    /// What a patient or representative adds is marked `record-origin#patient-added` (rule 6); a Consent a
+    /// professional records for the patient is marked `record-origin#recorded-in-person` (RULES-API.md: "it is
+    /// marked as such").
     static func markingPatientAdded(_ resource: JSONObject, _ access: RequestAccess) -> JSONObject {
+        let code: String, display: String
         switch access.actor {
-        case .patient?, .representative?: break
+        case .patient?, .representative?: (code, display) = ("patient-added", "Added by the patient")
+        case .professional? where resource["resourceType"]?.stringValue == "Consent":
+            (code, display) = ("recorded-in-person", "Given in person, recorded by a professional")
         default: return resource
         }
         var object = resource
         var meta = object["meta"]?.objectValue ?? JSONObject()
         var tags = meta["tag"]?.arrayValue ?? []
         let system = SystemCode.Systems.dossierRecordOrigin
-        if !tags.contains(where: { $0["system"]?.stringValue == system && $0["code"]?.stringValue == "patient-added" }) {
-            tags.append(["system": .string(system), "code": "patient-added", "display": "Added by the patient"])
+        if !tags.contains(where: { $0["system"]?.stringValue == system && $0["code"]?.stringValue == code }) {
+            tags.append(["system": .string(system), "code": .string(code), "display": .string(display)])
         }
         meta["tag"] = .array(tags)
         object["meta"] = .object(meta)

@@ -47,7 +47,7 @@ extension FHIRService {
         case .instance(let type, let id):
             try requireScope(.read, type, request.access)
             guard let current = try await store.read(type: type, id: id),
-                  try await mayReadVersion(current, access: request.access) else {
+                  try await mayReadVersion(current, access: request.access, isCurrent: true) else {
                 throw FHIRError(.notFound, "\(type)/\(id) is not known")
             }
         case .type, .system:

@@ -8,7 +8,7 @@ extension FHIRService {
     func read(_ request: FHIRRequest, type: String, id: String) async throws -> FHIRResponse {
         try requireScope(.read, type, request.access)
         guard let current = try await store.read(type: type, id: id) else { throw FHIRError(.notFound, "\(type)/\(id) is not known") }
-        guard try await mayReadVersion(current, access: request.access) else {
+        guard try await mayReadVersion(current, access: request.access, isCurrent: true) else {
             request.access.trail.attempted(current.patientKey)
             throw FHIRError(.notFound, "\(type)/\(id) is not known")
         }
@@ -41,7 +41,7 @@ extension FHIRService {
     /// Whether the actor may see a version: the version itself and the resource as it is now must both be
     /// readable (a document masked now stays masked in its history). A deletion shows only to those who could
     /// read the version it deleted.
-    func mayReadVersion(_ stored: StoredResource, access: RequestAccess) async throws -> Bool {
+    func mayReadVersion(_ stored: StoredResource, access: RequestAccess, isCurrent: Bool = false) async throws -> Bool {
         if access.isUnrestricted { return true }
         var shown = stored
         if stored.isDeleted {
@@ -49,6 +49,7 @@ extension FHIRService {
             shown = previous
         }
         guard try await mayRead(shown, access: access) else { return false }
+        if isCurrent { return true }
         guard let current = try await store.read(type: stored.type, id: stored.id) else { return false }
         if current.version == shown.version || current.isDeleted { return true }
         return try await mayRead(current, access: access)
