@@ -8,7 +8,8 @@ public struct ProfessionalAccess: Sendable, Hashable {
     public var seesMasked: [String]
     /// Patients whose record the professional reads, minus `MASQUE_PS` resources they did not author.
     public var seesUnmasked: [String]
-    /// Patients (records open) who block this professional: only the blocking Consent is visible to them.
+    /// Patients (records open) with a Consent blocking this professional, in force or withdrawn: those Consents are
+    /// visible to them (a professional may always read their own block).
     public var blockedBy: [String]
     /// Patients reached only through a live emergency access (the audit records those reads as emergencies).
     public var inEmergency: [String] = []

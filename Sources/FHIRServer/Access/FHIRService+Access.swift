@@ -126,9 +126,12 @@ extension FHIRService {
         var access = ProfessionalAccess(professional: p)
         for id in candidates {
             guard let context = contexts[id] else { continue }
+            // Their own blocks (in force or withdrawn) are theirs to see, in any open record.
+            if !context.isClosed, context.consents.contains(where: { if case .block(let ids) = $0.kind { ids.contains(p.practitionerID) } else { false } }) {
+                access.blockedBy.append(id)
+            }
             switch AccessPolicy.standing(of: p, patient: context, now: now) {
-            case .none: break
-            case .blocked: access.blockedBy.append(id)
+            case .none, .blocked: break
             case .reads(let basis, let seesMasked):
                 if basis.isOverride { access.inEmergency.append(id) }
                 if seesMasked { access.seesMasked.append(id) } else { access.seesUnmasked.append(id) }
