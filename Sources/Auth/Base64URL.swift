@@ -12,9 +12,12 @@ public enum Base64URL {
 
     /// Decodes base64url text with or without padding; `nil` if malformed.
     public static func decode(_ text: String) -> [UInt8]? {
-        var base64 = text.replacingOccurrences(of: "-", with: "+").replacingOccurrences(of: "_", with: "/")
-        while base64.count % 4 != 0 { base64 += "=" }
-        return Data(base64Encoded: base64).map(Array.init)
+        var bytes = Array(text.utf8)
+        for i in bytes.indices {
+            if bytes[i] == UInt8(ascii: "-") { bytes[i] = UInt8(ascii: "+") } else if bytes[i] == UInt8(ascii: "_") { bytes[i] = UInt8(ascii: "/") }
+        }
+        while bytes.count % 4 != 0 { bytes.append(UInt8(ascii: "=")) }
+        return Data(base64Encoded: Data(bytes)).map(Array.init)
     }
 
     /// Whether `byte` is in the base64url alphabet (`A-Z a-z 0-9 - _`).

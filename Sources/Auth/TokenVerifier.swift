@@ -12,6 +12,9 @@ public struct TokenVerifier: Sendable {
     let now: @Sendable () -> Date
     /// Accepted clock difference with other issuers, in seconds.
     let leeway: TimeInterval = 30
+    /// This server's tokens whose signature was already checked (the signature check is the costly part of a
+    /// request; expiry and revocation are still checked on every use).
+    let verified = VerifiedTokenCache()
 
     /// A verifier for tokens signed by `signingKey` and by `configuration.externalIssuers`.
     public init(configuration: AuthConfiguration, signingKey: SigningKey, store: any AuthStore,
@@ -26,6 +29,7 @@ public struct TokenVerifier: Sendable {
     /// The identity `bearer` (the token after `Bearer `) stands for; throws ``TokenVerificationError`` if the token
     /// is malformed, badly signed, expired, revoked, or from an issuer or for an audience not accepted here.
     public func verify(bearer: String) async throws -> AuthenticatedIdentity {
+        if let known = verified[bearer] { return try await checked(known.claims, known.identity) }
         guard let (header, payload) = JWTInspection.unverifiedParts(bearer) else { throw TokenVerificationError("not a JWT") }
         guard let issuer = payload["iss"] as? String else { throw TokenVerificationError("no issuer") }
         if issuer == configuration.issuer {
@@ -39,6 +43,7 @@ public struct TokenVerifier: Sendable {
     }
 
     func verifyOwn(_ token: String) async throws -> AuthenticatedIdentity {
+        if let known = verified[token] { return try await checked(known.claims, known.identity) }
         let claims: AccessTokenClaims
         do {
             claims = try await ownKeys.verify(token, as: AccessTokenClaims.self)
@@ -46,8 +51,20 @@ public struct TokenVerifier: Sendable {
             throw TokenVerificationError("signature or format: \(error)")
         }
         guard claims.aud.value.contains(configuration.audience) else { throw TokenVerificationError("wrong audience") }
+        let identity = try identity(claims)
+        verified[token] = (claims, identity)
+        return try await checked(claims, identity)
+    }
+
+    /// `identity`, if its token is still unexpired and not revoked.
+    private func checked(_ claims: AccessTokenClaims, _ identity: AuthenticatedIdentity) async throws -> AuthenticatedIdentity {
         guard claims.exp.value > now() else { throw TokenVerificationError("expired") }
         guard try await !store.isAccessTokenRevoked(id: claims.jti.value) else { throw TokenVerificationError("revoked") }
+        return identity
+    }
+
+    /// The identity verified claims of this server's token stand for.
+    private func identity(_ claims: AccessTokenClaims) throws -> AuthenticatedIdentity {
         let fhirUser = try claims.fhirUser.map { text -> ActorReference in
             guard let reference = ExternalIssuer.reference(from: text, prefix: nil) else { throw TokenVerificationError("bad fhirUser") }
             return reference
