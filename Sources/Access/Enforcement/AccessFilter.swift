@@ -37,12 +37,28 @@ public struct AccessFilter: Sendable {
     public var matrix: AuthorisationMatrix
     /// The instant of the request (`INVISIBLE_PATIENT` delays, consent periods were applied at this instant).
     public var now: Date
+    /// The visibility labels carried by at least one resource of the records in scope. A label no resource carries
+    /// needs no condition (the query is then cheaper, and exactly as restrictive); nil: assume every label is used.
+    public var labelsInUse: VisibilityLabels?
 
     /// A filter.
-    public init(scope: Scope, matrix: AuthorisationMatrix, now: Date) {
+    public init(scope: Scope, matrix: AuthorisationMatrix, now: Date, labelsInUse: VisibilityLabels? = nil) {
         self.scope = scope
         self.matrix = matrix
         self.now = now
+        self.labelsInUse = labelsInUse
+    }
+
+    /// Whether a label needs a condition.
+    private func inUse(_ label: VisibilityLabel) -> Bool { labelsInUse?.contains(label.option) ?? true }
+
+    /// The patients whose records this filter reaches (nil: no restriction).
+    public var patients: [String]? {
+        switch scope {
+        case .everything: nil
+        case .patientSide(let id, _): [id]
+        case .professional(let access): access.seesMasked + access.seesUnmasked + access.blockedBy
+        }
     }
 
     /// Whether a resource type is shared (outside the Patient compartment): readable by every signed-in actor.
@@ -95,8 +111,9 @@ public struct AccessFilter: Sendable {
         case .everything:
             return []
         case .patientSide(let patientID, let representative):
-            var conditions: [SearchCondition] = [.types(types), .patientRecord([patientID]), .not(notYetVisibleToPatient)]
-            if representative { conditions.append(.not(Self.label(.invisibleToRepresentatives))) }
+            var conditions: [SearchCondition] = [.types(types), .patientRecord([patientID])]
+            if inUse(.invisibleToPatient) { conditions.append(.not(notYetVisibleToPatient)) }
+            if representative, inUse(.invisibleToRepresentatives) { conditions.append(.not(Self.label(.invisibleToRepresentatives))) }
             return [.all(conditions)]
         case .professional(let access):
             return professionalConditions(access, types: types)
@@ -119,8 +136,12 @@ public struct AccessFilter: Sendable {
             if let role = p.roleID {
                 authors.append(.match(param: AccessIndex.author, .reference(.local(type: "PractitionerRole", id: role))))
             }
-            readable.append(.all([.patientRecord(access.seesUnmasked),
-                                  .any([.not(Self.label(.maskedFromProfessionals))] + authors)]))
+            if inUse(.maskedFromProfessionals) {
+                readable.append(.all([.patientRecord(access.seesUnmasked),
+                                      .any([.not(Self.label(.maskedFromProfessionals))] + authors)]))
+            } else {
+                readable.append(.patientRecord(access.seesUnmasked))
+            }
         }
         var conditions: [SearchCondition] = []
         if !readable.isEmpty {

@@ -27,6 +27,7 @@ final class AccessCache: Sendable {
         var actors: [String: Entry<AccessActor>] = [:]
         var patients: [String: Entry<PatientAccessContext>] = [:]
         var professionals: [AccessActor.Professional: Entry<ProfessionalAccess>] = [:]
+        var labels: [String: Entry<VisibilityLabels>] = [:]
     }
 
     private let state = Mutex(State())
@@ -35,10 +36,11 @@ final class AccessCache: Sendable {
     /// The current generation (read before loading what is then stored).
     var generation: UInt64 { state.withLock { $0.generation } }
 
-    /// Invalidates everything when a relevant type was written.
-    func didWrite(types: some Sequence<String>) {
-        guard types.contains(where: Self.relevantTypes.contains) else { return }
+    /// Invalidates everything when a relevant type was written, or a version carrying a DMP visibility label.
+    func didWrite(types: some Sequence<String>, labelled: Bool = false) {
+        guard labelled || types.contains(where: Self.relevantTypes.contains) else { return }
         state.withLock { s in
+            s.labels.removeAll(keepingCapacity: true)
             s.generation &+= 1
             s.actors.removeAll(keepingCapacity: true)
             s.patients.removeAll(keepingCapacity: true)
@@ -67,6 +69,18 @@ final class AccessCache: Sendable {
             guard s.generation == generation else { return }
             if s.patients.count + contexts.count > limit { s.patients.removeAll() }
             for (id, context) in contexts { s.patients[id] = Entry(generation: generation, loaded: now, value: context) }
+        }
+    }
+
+    func labels(_ key: String, now: Date) -> VisibilityLabels? {
+        state.withLock { s in s.labels[key].flatMap { fresh($0, s.generation, now) } }
+    }
+
+    func setLabels(_ labels: VisibilityLabels, for key: String, generation: UInt64, now: Date) {
+        state.withLock { s in
+            guard s.generation == generation else { return }
+            if s.labels.count >= limit { s.labels.removeAll() }
+            s.labels[key] = Entry(generation: generation, loaded: now, value: labels)
         }
     }
 

@@ -150,7 +150,26 @@ extension FHIRService {
         case .representative(let r)?: scope = .patientSide(patientID: r.patientID, representative: true)
         case .professional(let p)?: scope = .professional(try await professionalAccess(p, now: access.now))
         }
-        return AccessFilter(scope: scope, matrix: configuration.matrix, now: access.now)
+        var filter = AccessFilter(scope: scope, matrix: configuration.matrix, now: access.now)
+        if let patients = filter.patients { filter.labelsInUse = try await labelsInUse(patients, now: access.now) }
+        return filter
+    }
+
+    /// The visibility labels carried by at least one resource of these records (cached until a write that could add
+    /// one: any version carrying a DMP label bumps the cache).
+    func labelsInUse(_ patients: [String], now: Date) async throws -> VisibilityLabels {
+        guard !patients.isEmpty else { return [] }
+        let key = patients.count == 1 ? patients[0] : patients.sorted().joined(separator: ",")
+        if let cached = accessCache.labels(key, now: now) { return cached }
+        let generation = accessCache.generation
+        var labels: VisibilityLabels = []
+        for label in VisibilityLabel.allCases {
+            let condition = SearchCondition.all([.patientRecord(patients), .match(param: AccessIndex.label, .token(TokenValue(
+                system: .exactly(SystemCode.Systems.dmpVisibility), code: label.rawValue)))])
+            if try await !store.search(SearchQuery(type: nil, condition: condition, limit: 1)).resources.isEmpty { labels.insert(label.option) }
+        }
+        accessCache.setLabels(labels, for: key, generation: generation, now: now)
+        return labels
     }
 
     // MARK: Decisions

@@ -55,7 +55,8 @@ extension FHIRService {
             (try? JSON.parse(s.content)).flatMap(SearchParameterDefinition.init(resource:))
         }
         searchEngines.add(definitions)
-        accessCache.didWrite(types: stored.map(\.type))
+        let oid = Array(SystemCode.Systems.dmpVisibility.utf8)
+        accessCache.didWrite(types: stored.map(\.type), labelled: stored.contains { $0.content.firstRange(of: oid) != nil })
     }
 
     // MARK: $reindex
