@@ -124,9 +124,11 @@ struct SQLiteSearchCompiler {
         case .patientRecord(let keys):
             guard !keys.isEmpty else { return Self.emptyDriver }
             // Versions, so a resource that moved away appears too: the key is probed again on `resource`.
+            // A whole record is large: any reference, token or exact string match of the query drives better
+            // (the access filters add this to every patient-scoped search), so it ranks after them.
             var sql = SQLFragment("SELECT DISTINCT type, id FROM resource_version WHERE patient_key IN (") + .list(keys) + SQLFragment(")")
             if let type { sql += SQLFragment(" AND type = ?", [type]) }
-            return Driver(sql: sql, rank: 1, exact: false)
+            return Driver(sql: sql, rank: 5, exact: false)
         case .match(let param, let match):
             guard let rank = Self.driverRank(match) else { return nil }
             let (table, storedParam) = Self.table(of: match, param: param)
