@@ -28,6 +28,7 @@ extension AuthorizationServer {
         if try await store.revokeRefreshTokenFamily(digest: SecureRandom.digest(token)) { return }
         if let identity = try? await verifier.verifyOwn(token) {
             try await store.revokeAccessToken(id: identity.tokenID, expiresAt: identity.expiresAt)
+            verifier.verified.forget(tokenID: identity.tokenID)
         }
     }
 }

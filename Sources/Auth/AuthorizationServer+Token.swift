@@ -47,6 +47,7 @@ extension AuthorizationServer {
             record = fresh
         case .replayed(let accessTokenID?, let accessExpiresAt?):
             try await store.revokeAccessToken(id: accessTokenID, expiresAt: accessExpiresAt)
+            self.verifier.verified.forget(tokenID: accessTokenID)
             logger.warning("authorization code used twice: what it issued is revoked")
             throw OAuthError(.invalidGrant, "the authorization code is unknown, used or expired")
         default:

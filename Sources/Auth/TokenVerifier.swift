@@ -29,7 +29,7 @@ public struct TokenVerifier: Sendable {
     /// The identity `bearer` (the token after `Bearer `) stands for; throws ``TokenVerificationError`` if the token
     /// is malformed, badly signed, expired, revoked, or from an issuer or for an audience not accepted here.
     public func verify(bearer: String) async throws -> AuthenticatedIdentity {
-        if let known = verified[bearer] { return try await checked(known.claims, known.identity) }
+        if let known = verified[bearer] { return try await checked(bearer, known) }
         guard let (header, payload) = JWTInspection.unverifiedParts(bearer) else { throw TokenVerificationError("not a JWT") }
         guard let issuer = payload["iss"] as? String else { throw TokenVerificationError("no issuer") }
         if issuer == configuration.issuer {
@@ -43,7 +43,7 @@ public struct TokenVerifier: Sendable {
     }
 
     func verifyOwn(_ token: String) async throws -> AuthenticatedIdentity {
-        if let known = verified[token] { return try await checked(known.claims, known.identity) }
+        if let known = verified[token] { return try await checked(token, known) }
         let claims: AccessTokenClaims
         do {
             claims = try await ownKeys.verify(token, as: AccessTokenClaims.self)
@@ -51,16 +51,23 @@ public struct TokenVerifier: Sendable {
             throw TokenVerificationError("signature or format: \(error)")
         }
         guard claims.aud.value.contains(configuration.audience) else { throw TokenVerificationError("wrong audience") }
-        let identity = try identity(claims)
-        verified[token] = (claims, identity)
-        return try await checked(claims, identity)
+        let entry = VerifiedTokenCache.Entry(claims: claims, identity: try identity(claims))
+        verified[token] = entry
+        return try await checked(token, entry)
     }
 
-    /// `identity`, if its token is still unexpired and not revoked.
-    private func checked(_ claims: AccessTokenClaims, _ identity: AuthenticatedIdentity) async throws -> AuthenticatedIdentity {
-        guard claims.exp.value > now() else { throw TokenVerificationError("expired") }
-        guard try await !store.isAccessTokenRevoked(id: claims.jti.value) else { throw TokenVerificationError("revoked") }
-        return identity
+    /// The token's identity, if it is still unexpired and not revoked.
+    private func checked(_ token: String, _ entry: VerifiedTokenCache.Entry) async throws -> AuthenticatedIdentity {
+        let time = now()
+        guard entry.claims.exp.value > time else { throw TokenVerificationError("expired") }
+        if let checked = entry.notRevokedAt, time.timeIntervalSince(checked) < VerifiedTokenCache.revocationRecheck, time >= checked {
+            return entry.identity
+        }
+        guard try await !store.isAccessTokenRevoked(id: entry.claims.jti.value) else { throw TokenVerificationError("revoked") }
+        var fresh = entry
+        fresh.notRevokedAt = time
+        verified[token] = fresh
+        return entry.identity
     }
 
     /// The identity verified claims of this server's token stand for.
