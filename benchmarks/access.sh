@@ -14,10 +14,7 @@ DURATION=${DURATION:-10s}
 CONNECTIONS=${CONNECTIONS:-16}
 . benchmarks/lib.sh
 
-"$BIN/BenchCeiling" http --port 18081 >/dev/null 2>&1 & PIDS+=($!)
-wait_http http://127.0.0.1:18081/
-run_wrk ceiling.http http://127.0.0.1:18081/
-kill "${PIDS[-1]}"; unset 'PIDS[-1]'
+run_ceiling
 
 if [ -f "$SOURCE/dossier.sqlite" ]; then DATA=$SOURCE; else
   DATA=$WORK/data

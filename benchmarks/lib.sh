@@ -34,3 +34,11 @@ run_wrk() {
   echo "$name.p50 $(echo "$out" | awk '$1=="50%"{print $2}')"
   echo "$name.p99 $(echo "$out" | awk '$1=="99%"{print $2}')"
 }
+
+# run_ceiling: the machine's ceiling in this run, a bare Hummingbird endpoint under the same load (ceiling.http.*).
+run_ceiling() {
+  "$BIN/BenchCeiling" http --port 18081 >/dev/null 2>&1 & PIDS+=($!)
+  wait_http http://127.0.0.1:18081/
+  run_wrk ceiling.http http://127.0.0.1:18081/
+  kill "${PIDS[-1]}"; unset 'PIDS[-1]'
+}

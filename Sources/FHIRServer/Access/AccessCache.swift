@@ -48,51 +48,42 @@ final class AccessCache: Sendable {
         }
     }
 
-    func actor(_ key: String, now: Date) -> AccessActor? {
-        state.withLock { s in s.actors[key].flatMap { fresh($0, s.generation, now) } }
-    }
+    func actor(_ key: String, now: Date) -> AccessActor? { get(key, \.actors, now) }
 
     func setActor(_ actor: AccessActor, for key: String, generation: UInt64, now: Date) {
-        state.withLock { s in
-            guard s.generation == generation else { return }
-            if s.actors.count >= limit { s.actors.removeAll() }
-            s.actors[key] = Entry(generation: generation, loaded: now, value: actor)
-        }
+        put([key: actor], \.actors, generation, now)
     }
 
-    func patient(_ id: String, now: Date) -> PatientAccessContext? {
-        state.withLock { s in s.patients[id].flatMap { fresh($0, s.generation, now) } }
-    }
+    func patient(_ id: String, now: Date) -> PatientAccessContext? { get(id, \.patients, now) }
 
     func setPatients(_ contexts: [String: PatientAccessContext], generation: UInt64, now: Date) {
-        state.withLock { s in
-            guard s.generation == generation else { return }
-            if s.patients.count + contexts.count > limit { s.patients.removeAll() }
-            for (id, context) in contexts { s.patients[id] = Entry(generation: generation, loaded: now, value: context) }
-        }
+        put(contexts, \.patients, generation, now)
     }
 
-    func labels(_ key: String, now: Date) -> VisibilityLabels? {
-        state.withLock { s in s.labels[key].flatMap { fresh($0, s.generation, now) } }
-    }
+    func labels(_ key: String, now: Date) -> VisibilityLabels? { get(key, \.labels, now) }
 
     func setLabels(_ labels: VisibilityLabels, for key: String, generation: UInt64, now: Date) {
-        state.withLock { s in
-            guard s.generation == generation else { return }
-            if s.labels.count >= limit { s.labels.removeAll() }
-            s.labels[key] = Entry(generation: generation, loaded: now, value: labels)
-        }
+        put([key: labels], \.labels, generation, now)
     }
 
-    func professional(_ p: AccessActor.Professional, now: Date) -> ProfessionalAccess? {
-        state.withLock { s in s.professionals[p].flatMap { fresh($0, s.generation, now) } }
-    }
+    func professional(_ p: AccessActor.Professional, now: Date) -> ProfessionalAccess? { get(p, \.professionals, now) }
 
     func setProfessional(_ access: ProfessionalAccess, generation: UInt64, now: Date) {
+        put([access.professional: access], \.professionals, generation, now)
+    }
+
+    /// A fresh entry of one table.
+    private func get<Key: Hashable & Sendable, Value: Sendable>(_ key: Key, _ table: KeyPath<State, [Key: Entry<Value>]> & Sendable, _ now: Date) -> Value? {
+        state.withLock { s in s[keyPath: table][key].flatMap { fresh($0, s.generation, now) } }
+    }
+
+    /// Stores entries loaded at `generation`, unless a write has bumped it since (then they may be stale).
+    private func put<Key: Hashable & Sendable, Value: Sendable>(_ values: [Key: Value], _ table: WritableKeyPath<State, [Key: Entry<Value>]> & Sendable,
+                                           _ generation: UInt64, _ now: Date) {
         state.withLock { s in
             guard s.generation == generation else { return }
-            if s.professionals.count >= limit { s.professionals.removeAll() }
-            s.professionals[access.professional] = Entry(generation: generation, loaded: now, value: access)
+            if s[keyPath: table].count + values.count > limit { s[keyPath: table].removeAll() }
+            for (key, value) in values { s[keyPath: table][key] = Entry(generation: generation, loaded: now, value: value) }
         }
     }
 
