@@ -45,9 +45,11 @@ let package = Package(
         ]),
         // The embedded audit log: its own SQLite file (audit.sqlite), append-only, group-committed, indexed search.
         .target(name: "SQLiteAudit", dependencies: [
-            "Audit", "FHIRCore",
+            "Audit", "FHIRCore", "SQLiteDurability",
             .product(name: "GRDB", package: "GRDB.swift"),
         ]),
+        // The durability settings every SQLite database of Dossier opens with (synchronous=FULL, read back).
+        .target(name: "SQLiteDurability", dependencies: [.product(name: "GRDB", package: "GRDB.swift")]),
         // bzip2 from the system (libbz2-dev), for importing .bz2 bundles.
         .systemLibrary(name: "CBZip2", path: "Sources/CBZip2"),
         // Layer 4: the verb-based store protocol and the query/operation values.
@@ -56,7 +58,7 @@ let package = Package(
         .target(name: "Search", dependencies: ["FHIRCore", "FHIRPath", "Store"]),
         // Layer 4: the embedded SQLite backend (GRDB, WAL, synchronous=FULL, group commit).
         .target(name: "SQLiteStore", dependencies: [
-            "Store", "FHIRCore",
+            "Store", "FHIRCore", "SQLiteDurability",
             .product(name: "GRDB", package: "GRDB.swift"),
         ]),
         // The store conformance suite, run by every backend's tests.

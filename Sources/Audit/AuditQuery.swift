@@ -4,6 +4,8 @@
 public struct AuditQuery: Sendable, Hashable {
     /// What the actor may see; applied inside the backend's query.
     public var scope: AuditScope
+    /// Only the event with this id (`AuditEvent/id` under a scope).
+    public var id: String?
     /// Only events touching this patient's record (an id, or `Patient/id`).
     public var patient: String?
     /// Only events by this agent: a reference matched against the agent's `who`, their PractitionerRole or their
@@ -30,11 +32,12 @@ public struct AuditQuery: Sendable, Hashable {
     public static let maximumCount = 1000
 
     /// A query under `scope`; every filter is optional.
-    public init(scope: AuditScope, patient: String? = nil, agent: String? = nil, dates: [AuditDateBound] = [],
+    public init(scope: AuditScope, id: String? = nil, patient: String? = nil, agent: String? = nil, dates: [AuditDateBound] = [],
                 entity: String? = nil, type: AuditCodeFilter? = nil, subtype: AuditCodeFilter? = nil,
                 outcome: AuditOutcome? = nil, action: AuditActionCode? = nil, count: Int = 50,
                 cursor: AuditCursor? = nil) {
         self.scope = scope
+        self.id = id
         self.patient = patient
         self.agent = agent
         self.dates = dates

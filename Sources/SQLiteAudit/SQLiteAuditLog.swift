@@ -2,6 +2,7 @@ import Audit
 import FHIRCore
 import Foundation
 import GRDB
+import SQLiteDurability
 import Synchronization
 
 /// The embedded ``Audit/AuditLog``: its own SQLite file (``defaultFileName`` in the data folder), apart from the
@@ -57,19 +58,7 @@ public final class SQLiteAuditLog: AuditLog {
         grdb.maximumReaderCount = max(1, configuration.maximumReaderCount)
         grdb.label = "Dossier.SQLiteAuditLog"
         let pool = try DatabasePool(path: path, configuration: grdb)
-        // GRDB sets synchronous=NORMAL on the writer when it enables WAL: set FULL now and check SQLite took it.
-        try pool.writeWithoutTransaction { db in
-            try db.execute(sql: """
-                PRAGMA synchronous = FULL;
-                PRAGMA fullfsync = ON;
-                PRAGMA checkpoint_fullfsync = ON;
-                """)
-            let synchronous = try Int.fetchOne(db, sql: "PRAGMA synchronous")
-            guard synchronous == 2 else {
-                throw AuditLogError(.unavailable,
-                                    "PRAGMA synchronous is \(synchronous.map(String.init) ?? "unknown") on the writer, not 2 (FULL)")
-            }
-        }
+        if let problem = try pool.setSynchronousFull() { throw AuditLogError(.unavailable, problem) }
         try SQLiteAuditSchema.migrator().migrate(pool)
         let head = try pool.read { db in
             try Row.fetchOne(db, sql: "SELECT hash FROM audit_event ORDER BY seq DESC LIMIT 1").map { row in

@@ -69,6 +69,8 @@ enum SQLiteAuditSearch {
 
     /// How a branch reads its candidate events. Several values make one index read per value and a sort.
     private enum Driver: Equatable {
+        /// The event of one id (its unique index).
+        case id(String)
         /// `audit_patient` by patient id.
         case patient([String])
         /// `audit_entity` by reference.
@@ -83,6 +85,7 @@ enum SQLiteAuditSearch {
         /// Lower is more selective: the driver of a branch is the one of lowest rank, then fewest values.
         var rank: [Int] {
             switch self {
+            case .id: [-1, 1]
             case .patient(let ids): [0, ids.count]
             case .entity: [1, 1]
             case .emergency(let organizations): [2, organizations.count]
@@ -98,6 +101,7 @@ enum SQLiteAuditSearch {
 
     private static func filterConditions(_ query: AuditQuery) -> [Condition] {
         var conditions: [Condition] = []
+        if let id = query.id { conditions.append(Condition(driver: .id(id), predicate: "e.id = ?", values: [id.databaseValue])) }
         if let patient = query.patient { conditions.append(patientCondition([patientID(patient)])) }
         if let entity = query.entity {
             let reference = AuditEventKeys.unversioned(entity)
@@ -212,6 +216,11 @@ enum SQLiteAuditSearch {
         var values: [DatabaseValue] = []
         let from: String, seq: String
         switch driver {
+        case .id(let id):
+            from = "audit_event AS e"
+            seq = "e.seq"
+            predicates.insert("e.id = ?", at: 0)
+            values.append(id.databaseValue)
         case .patient(let patients):
             from = "audit_patient AS d CROSS JOIN audit_event AS e ON e.seq = d.seq"
             seq = "d.seq"

@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import SQLiteDurability
 import Store
 import Synchronization
 
@@ -61,20 +62,10 @@ public final class SQLiteStore: FHIRStore {
                 """)
         }
         let pool = try DatabasePool(path: path, configuration: grdbConfiguration)
-        // GRDB sets synchronous=NORMAL on the writer when it enables WAL, after prepareDatabase: set FULL now,
-        // and refuse to run if SQLite did not take it.
-        try pool.writeWithoutTransaction { db in
-            try db.execute(sql: """
-                PRAGMA synchronous = FULL;
-                PRAGMA fullfsync = ON;
-                PRAGMA checkpoint_fullfsync = ON;
-                PRAGMA wal_autocheckpoint = \(configuration.checkpointDelay == nil ? 1000 : 10000);
-                """)
-            let synchronous = try Int.fetchOne(db, sql: "PRAGMA synchronous")
-            guard synchronous == 2 else {
-                throw StoreError.unavailable(
-                    "PRAGMA synchronous is \(synchronous.map(String.init) ?? "unknown") on the writer, not 2 (FULL)")
-            }
+        // Refuse to run if SQLite did not take synchronous=FULL.
+        if let problem = try pool.setSynchronousFull(
+            extraPragmas: "PRAGMA wal_autocheckpoint = \(configuration.checkpointDelay == nil ? 1000 : 10000);") {
+            throw StoreError.unavailable(problem)
         }
         try SQLiteSchema.migrator().migrate(pool)
 

@@ -52,17 +52,12 @@ struct AccessRulesHTTPTests {
 
     /// Writes the world as operator, creates the accounts, signs everyone in, and runs `body`.
     func withWorld(_ body: @Sendable (World) async throws -> Void) async throws {
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("dossier-access-http-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: dir) }
-        let store = try SQLiteStore(path: dir.appendingPathComponent("dossier.sqlite").path)
-        let auth = try await AuthorizationServer.open(
-            dataDirectory: dir.path, configuration: AuthConfiguration(fhirBaseURL: Self.base, passwordCost: .testing))
+        let folder = try await TestDataFolder.open("access-http", base: Self.base)
+        let (store, auth) = (folder.store, folder.auth)
         var configuration = ServerConfiguration(baseURL: Self.base, maxBodyBytes: 1 << 20)
         configuration.accessRules = true
-        let auditLog = try SQLiteAuditLog(path: dir.appendingPathComponent("audit.sqlite").path)
+        let auditLog = try SQLiteAuditLog(path: folder.path("audit.sqlite"))
         let service = FHIRService(store: store, configuration: configuration, auditLog: auditLog)
-        _ = try await auth.registerClient(clientID: "app", name: "Test App", redirectURIs: [AuthFlowTests.redirect], jwksJSON: nil)
 
         for json in Self.worldResources() {
             let object = try JSON.parse(Array(json.utf8))
@@ -99,7 +94,7 @@ struct AccessRulesHTTPTests {
             try await body(World(client: client, service: service, tokens: tokens, auditLog: auditLog))
         }
         try await auditLog.close()
-        try await store.close()
+        try await folder.close()
     }
 
     static func worldResources() -> [String] {
@@ -350,6 +345,10 @@ struct AccessRulesHTTPTests {
             #expect(alice.contains { agents($0).contains("Practitioner/stranger") && $0["outcome"]?.stringValue == "4" })
             // Not another patient's.
             #expect(try await events("alice", "patient=Patient/other").isEmpty)
+            // One event by id, under the same scope: the patient reads it, a professional who is not in it does not.
+            let id = try #require(alice.first { !agents($0).contains("Practitioner/stranger") }?["id"]?.stringValue)
+            #expect(try await world.send("alice", .get, "AuditEvent/\(id)").status == 200)
+            #expect(try await world.send("stranger", .get, "AuditEvent/\(id)").status == 404)
             // A professional sees their own actions only.
             let stranger = try await events("stranger", "_count=200")
             #expect(!stranger.isEmpty && stranger.allSatisfy { agents($0).contains("Practitioner/stranger") })

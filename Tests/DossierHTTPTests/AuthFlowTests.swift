@@ -22,18 +22,13 @@ struct AuthFlowTests {
     }
 
     func withApp(_ body: @Sendable (any TestClientProtocol, World) async throws -> Void) async throws {
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("dossier-auth-http-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: dir) }
-        let store = try SQLiteStore(path: dir.appendingPathComponent("dossier.sqlite").path)
-        let auth = try await AuthorizationServer.open(
-            dataDirectory: dir.path, configuration: AuthConfiguration(fhirBaseURL: Self.base, passwordCost: .testing))
+        let folder = try await TestDataFolder.open("auth-http", base: Self.base)
+        let (store, auth) = (folder.store, folder.auth)
         var configuration = ServerConfiguration(baseURL: Self.base, maxBodyBytes: 1 << 20)
         configuration.smartEndpoints = SMARTEndpoints(
             authorize: auth.configuration.authorizationEndpoint, token: auth.configuration.tokenEndpoint,
             introspect: auth.configuration.introspectionEndpoint, revoke: auth.configuration.revocationEndpoint)
         let service = FHIRService(store: store, configuration: configuration)
-        _ = try await auth.registerClient(clientID: "app", name: "Test App", redirectURIs: [Self.redirect], jwksJSON: nil)
         let (_, totp) = try await auth.createAccount(
             username: "dr.martin", password: Self.password,
             binding: .practitioner(ActorReference("Practitioner/p1")!, role: ActorReference("PractitionerRole/r1")))
@@ -45,7 +40,7 @@ struct AuthFlowTests {
         }
         let app = Application(router: router)
         try await app.test(.router) { client in try await body(client, World(auth: auth, doctorTOTP: totp!)) }
-        try await store.close()
+        try await folder.close()
     }
 
     static func form(_ items: [(String, String)]) -> ByteBuffer { ByteBuffer(string: FormEncoding.encode(items)) }

@@ -113,7 +113,7 @@ public struct AccessFilter: Sendable {
         case .patientSide(let patientID, let representative):
             var conditions: [SearchCondition] = [.types(types), .patientRecord([patientID])]
             if inUse(.invisibleToPatient) { conditions.append(.not(notYetVisibleToPatient)) }
-            if representative, inUse(.invisibleToRepresentatives) { conditions.append(.not(Self.label(.invisibleToRepresentatives))) }
+            if representative, inUse(.invisibleToRepresentatives) { conditions.append(.not(AccessIndex.condition(.invisibleToRepresentatives))) }
             return [.all(conditions)]
         case .professional(let access):
             return professionalConditions(access, types: types)
@@ -123,7 +123,7 @@ public struct AccessFilter: Sendable {
     /// `INVISIBLE_PATIENT` and not yet one month after the document date (or no date).
     private var notYetVisibleToPatient: SearchCondition {
         let micros = Int64((now.timeIntervalSince1970 * 1_000_000).rounded(.down))
-        return .all([Self.label(.invisibleToPatient),
+        return .all([AccessIndex.condition(.invisibleToPatient),
                      .not(.match(param: AccessIndex.visibleFrom, .date(.le, DateRange(low: micros, high: micros))))])
     }
 
@@ -138,7 +138,7 @@ public struct AccessFilter: Sendable {
             }
             if inUse(.maskedFromProfessionals) {
                 readable.append(.all([.patientRecord(access.seesUnmasked),
-                                      .any([.not(Self.label(.maskedFromProfessionals))] + authors)]))
+                                      .any([.not(AccessIndex.condition(.maskedFromProfessionals))] + authors)]))
             } else {
                 readable.append(.patientRecord(access.seesUnmasked))
             }
@@ -151,7 +151,7 @@ public struct AccessFilter: Sendable {
                 guard let rule = matrix.entries[p.profession]?.read[type] ?? matrix.entries[p.profession]?.read["*"] else { continue }
                 var parts: [SearchCondition] = []
                 if type == "Consent" {
-                    parts.append(.any([Self.consentKind(.authorise([])), Self.consentKind(.gpEquivalent([]))]))
+                    parts.append(.any([AccessIndex.condition(.authorise([])), AccessIndex.condition(.gpEquivalent([]))]))
                 }
                 switch rule {
                 case .all where parts.isEmpty:
@@ -171,18 +171,10 @@ public struct AccessFilter: Sendable {
         }
         if types.contains("Consent"), !access.blockedBy.isEmpty {
             conditions.append(.all([.types(["Consent"]), .patientRecord(access.blockedBy),
-                                    Self.consentKind(.block(practitionerIDs: [])),
+                                    AccessIndex.condition(.block(practitionerIDs: [])),
                                     .match(param: AccessIndex.blocks, .reference(.local(type: "Practitioner", id: p.practitionerID)))]))
         }
         return conditions
-    }
-
-    private static func label(_ label: VisibilityLabel) -> SearchCondition {
-        .match(param: AccessIndex.label, .token(TokenValue(system: .exactly(SystemCode.Systems.dmpVisibility), code: label.rawValue)))
-    }
-
-    private static func consentKind(_ kind: ConsentDecision.Kind) -> SearchCondition {
-        .match(param: AccessIndex.consent, .token(TokenValue(system: .exactly(AccessIndex.consentSystem), code: AccessIndex.consentCode(kind))))
     }
 
     /// Drops a leading `.types([t])` conjunct (the single-type search already restricts the type).

@@ -76,6 +76,16 @@ public enum AccessIndex {
         return DateRange(low: micros, high: micros)
     }
 
+    /// The condition "carries this visibility label".
+    public static func condition(_ label: VisibilityLabel) -> SearchCondition {
+        .token(Self.label, system: SystemCode.Systems.dmpVisibility, [label.rawValue])
+    }
+
+    /// The condition "is a Consent of this kind".
+    public static func condition(_ kind: ConsentDecision.Kind) -> SearchCondition {
+        .token(consent, system: consentSystem, [consentCode(kind)])
+    }
+
     /// The ``consent`` code of a decision.
     public static func consentCode(_ kind: ConsentDecision.Kind) -> String {
         switch kind {

@@ -1,6 +1,7 @@
 import Access
 import FHIRCore
 import Foundation
+import Store
 
 /// An emergency access (`$break-glass`) as it is kept in the patient's record: a `Basic` resource coded
 /// `https://dossier.health/CodeSystem/record-event|emergency-access`, whose subject is the patient, whose author is
@@ -10,6 +11,8 @@ enum EmergencyAccessRecord {
     static let codeSystem = "https://dossier.health/CodeSystem/record-event"
     static let code = "emergency-access"
     static let extensionURL = "https://dossier.health/StructureDefinition/emergency-access"
+    /// The search condition that finds these records among `Basic` resources.
+    static let condition = SearchCondition.token("code", system: codeSystem, [code])
 
     /// The `Basic` resource of a grant.
     static func resource(patientID: String, grant: EmergencyGrant, organizationID: String?, reason: String, now: Date) -> JSONObject {

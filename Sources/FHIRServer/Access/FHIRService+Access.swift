@@ -164,8 +164,7 @@ extension FHIRService {
         let generation = accessCache.generation
         var labels: VisibilityLabels = []
         for label in VisibilityLabel.allCases {
-            let condition = SearchCondition.all([.patientRecord(patients), .match(param: AccessIndex.label, .token(TokenValue(
-                system: .exactly(SystemCode.Systems.dmpVisibility), code: label.rawValue)))])
+            let condition = SearchCondition.all([.patientRecord(patients), AccessIndex.condition(label)])
             if try await !store.search(SearchQuery(type: nil, condition: condition, limit: 1)).resources.isEmpty { labels.insert(label.option) }
         }
         accessCache.setLabels(labels, for: key, generation: generation, now: now)
@@ -174,33 +173,44 @@ extension FHIRService {
 
     // MARK: Decisions
 
-    /// The decision on `action` for a stored version (`json`: its parsed content, when at hand).
-    func decide(_ action: AccessAction, on stored: StoredResource, json: JSON? = nil, access: RequestAccess) async throws -> AccessDecision {
-        guard let actor = access.actor else { return .permit(.administrator) }
-        if case .administrator = actor { return AccessPolicy.decide(actor: actor, action: action, patient: PatientAccessContext(patientID: ""),
-                                                                    resource: ResourceAccessMetadata(resourceType: stored.type), now: access.now, matrix: configuration.matrix) }
-        if AccessFilter.isShared(stored.type) { return action == .read ? .permit(.authorised) : sharedWriteDecision(actor) }
-        guard !stored.patientKey.isEmpty else { return .deny(.notFound, .noAccess) }
-        let context = try await patientContexts([stored.patientKey], now: access.now)[stored.patientKey] ?? PatientAccessContext(patientID: stored.patientKey)
-        let metadata = ResourceAccessMetadata.extract(from: try json ?? JSON.parse(stored.content))
-        let decision = AccessPolicy.decide(actor: actor, action: action, patient: context, resource: metadata, now: access.now, matrix: configuration.matrix)
-        if decision.basis?.isOverride == true { access.trail.reachedInEmergency([stored.patientKey]) }
-        return decision
-    }
-
-    /// Shared resources (Practitioner, Organization, Medication...): every signed-in actor reads them; professionals
-    /// and the operator write them.
-    func sharedWriteDecision(_ actor: AccessActor) -> AccessDecision {
-        switch actor {
-        case .administrator: .permit(.administrator)
-        case .professional: .permit(.authorised)
-        case .patient, .representative: .deny(.forbidden, .notAProfessional)
+    /// The decision when it needs no patient's context; nil when it does. The operator is decided by the policy
+    /// alone; shared resources (Practitioner, Organization, Medication...) are read by every signed-in actor and
+    /// written by professionals and the operator; a Patient-compartment resource of no patient is the operator's.
+    func decisionWithoutRecord(_ actor: AccessActor, _ action: AccessAction, type: String, patientKey: String,
+                               at now: Date) -> AccessDecision? {
+        if case .administrator = actor { return decide(actor, action, PatientAccessContext(patientID: patientKey), ResourceAccessMetadata(resourceType: type), at: now) }
+        if AccessFilter.isShared(type) {
+            guard action != .read else { return .permit(.authorised) }
+            switch actor {
+            case .administrator: return .permit(.administrator)
+            case .professional: return .permit(.authorised)
+            case .patient, .representative: return .deny(.forbidden, .notAProfessional)
+            }
         }
+        return patientKey.isEmpty ? .deny(action == .read ? .notFound : .forbidden, .noAccess) : nil
     }
 
-    /// Whether the actor may read a stored version.
-    func mayRead(_ stored: StoredResource, json: JSON? = nil, access: RequestAccess) async throws -> Bool {
-        try await decide(.read, on: stored, json: json, access: access).isPermitted
+    /// ``Access/AccessPolicy/decide(actor:action:patient:resource:now:matrix:)`` with the matrix in force.
+    func decide(_ actor: AccessActor, _ action: AccessAction, _ patient: PatientAccessContext, _ resource: ResourceAccessMetadata,
+                at now: Date) -> AccessDecision {
+        AccessPolicy.decide(actor: actor, action: action, patient: patient, resource: resource, now: now, matrix: configuration.matrix)
+    }
+
+    /// Whether the actor may read a stored version (a read reached through an emergency access is noted for the audit).
+    func mayRead(_ stored: StoredResource, access: RequestAccess) async throws -> Bool {
+        guard let actor = access.actor else { return true }
+        if let decision = decisionWithoutRecord(actor, .read, type: stored.type, patientKey: stored.patientKey, at: access.now) { return decision.isPermitted }
+        let context = try await patientContexts([stored.patientKey], now: access.now)[stored.patientKey] ?? PatientAccessContext(patientID: stored.patientKey)
+        let decision = decide(actor, .read, context, .extract(from: try JSON.parse(stored.content)), at: access.now)
+        if decision.basis?.isOverride == true { access.trail.reachedInEmergency([stored.patientKey]) }
+        return decision.isPermitted
+    }
+
+    /// Whether the actor may read a stored version, as a write transaction sees the patient's context.
+    func mayRead(_ stored: StoredResource, in tx: any StoreTransaction, access: RequestAccess) throws -> Bool {
+        guard let actor = access.actor else { return true }
+        if let decision = decisionWithoutRecord(actor, .read, type: stored.type, patientKey: stored.patientKey, at: access.now) { return decision.isPermitted }
+        return decide(actor, .read, try patientContext(tx, stored.patientKey), .extract(from: try JSON.parse(stored.content)), at: access.now).isPermitted
     }
 
     /// 403 when the token's scopes do not allow `interaction` on `type`.

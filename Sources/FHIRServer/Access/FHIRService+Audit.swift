@@ -29,11 +29,8 @@ extension FHIRService {
         if request.path.count >= 2, request.path[0] == "Patient", !patients.contains(request.path[1]) { patients.insert(request.path[1], at: 0) }
         let emergencyReached = !trail.emergencyPatients.isDisjoint(with: patients)
         let emergency: AuditEmergency = trail.isOverride ? .override : emergencyReached ? .access : .none
-        var purpose: [AuditCoding] = []
-        if let basis = Self.basis(access.actor) {
-            purpose = (emergency != .none ? [SystemCode(SystemCode.Systems.actReason, "ETREAT"), SystemCode(SystemCode.Systems.actReason, "BTG")] : basis.purposeOfUse)
-                .map { AuditCoding(system: $0.system, code: $0.code) }
-        }
+        let basis = emergency != .none ? .emergency(.emergencyTreatment) : Self.basis(access.actor)
+        let purpose = (basis?.purposeOfUse ?? []).map { AuditCoding(system: $0.system, code: $0.code) }
         let entities = trail.touched.prefix(Self.maxAuditedEntities).map {
             AuditEntity(reference: "\($0.type)/\($0.id)", version: String($0.version))
         }
@@ -179,29 +176,13 @@ extension FHIRService {
         return FHIRResponse(status: 200, headers: [("Content-Type", FHIRMediaType.fhirJSON)], body: render(bundle, request))
     }
 
-    /// `GET [base]/AuditEvent/id`: 404 unless the event is within the actor's audit scope.
+    /// `GET [base]/AuditEvent/id`: 404 unless the event is within the actor's audit scope (the trail applies the
+    /// scope, as for a search).
     func auditRead(_ request: FHIRRequest, id: String) async throws -> FHIRResponse {
         guard let auditLog else { throw FHIRError(.notImplemented, "This server keeps no audit trail") }
-        guard let stored = try await auditLog.read(id: id), Self.isVisible(stored.event, scope: auditScope(request.access)) else {
+        guard let stored = try await auditLog.search(AuditQuery(scope: auditScope(request.access), id: id, count: 1)).events.first else {
             throw FHIRError(.notFound, "AuditEvent/\(id) is not known")
         }
         return FHIRResponse(status: 200, headers: [("Content-Type", FHIRMediaType.fhirJSON)], body: render(stored.event, request))
-    }
-
-    /// Whether an AuditEvent is within a scope (the same grants the trail's search applies in SQL).
-    static func isVisible(_ event: JSON, scope: AuditScope) -> Bool {
-        if scope.isEverything { return true }
-        let entities = (event["entity"]?.arrayValue ?? []).compactMap { $0["what"]?["reference"]?.stringValue }
-        let agents = event["agent"]?.arrayValue ?? []
-        let who = agents.compactMap { $0["who"]?["reference"]?.stringValue }
-        let isEmergency = (event["purposeOfEvent"]?.arrayValue ?? []).contains { ($0["coding"]?.arrayValue ?? []).contains { $0["code"]?.stringValue == "BTG" } }
-            || (agents.flatMap { $0["purposeOfUse"]?.arrayValue ?? [] }).contains { ($0["coding"]?.arrayValue ?? []).contains { $0["code"]?.stringValue == "BTG" } }
-        return scope.grants.contains { grant in
-            switch grant {
-            case .patientRecord(let id): entities.contains("Patient/\(id)")
-            case .agent(let reference): who.contains(reference)
-            case .emergencyAccesses(let org): isEmergency && who.contains("Organization/\(org)")
-            }
-        }
     }
 }

@@ -18,21 +18,14 @@ extension FHIRService {
             object["id"] = .string(id)
             newJSON = .object(object)
         }
-        func decide(_ action: AccessAction, patientKey: String, _ metadata: ResourceAccessMetadata) throws {
+        func require(_ action: AccessAction, patientKey: String, _ metadata: ResourceAccessMetadata) throws {
             let decision: AccessDecision
-            if case .administrator = actor {
-                decision = AccessPolicy.decide(actor: actor, action: action, patient: PatientAccessContext(patientID: patientKey),
-                                               resource: metadata, now: access.now, matrix: configuration.matrix)
-            } else if AccessFilter.isShared(type) {
-                decision = sharedWriteDecision(actor)
-            } else if patientKey.isEmpty {
-                decision = .deny(.forbidden, .noAccess)
+            if let withoutRecord = decisionWithoutRecord(actor, action, type: type, patientKey: patientKey, at: access.now) {
+                decision = withoutRecord
             } else if type == "Patient", action == .create, case .professional = actor, live == nil {
                 decision = .permit(.authorised)  // registering a new patient
             } else {
-                let context = try patientContext(tx, patientKey)
-                decision = AccessPolicy.decide(actor: actor, action: action, patient: context, resource: metadata,
-                                               now: access.now, matrix: configuration.matrix)
+                decision = decide(actor, action, try patientContext(tx, patientKey), metadata, at: access.now)
             }
             if !decision.isPermitted {
                 access.trail.attempted(patientKey)
@@ -46,13 +39,13 @@ extension FHIRService {
 
         guard let live else {
             guard let newJSON else { return }  // deleting nothing
-            try decide(.create, patientKey: writer.indexer.patientKey(newJSON, type: type), .extract(from: newJSON))
+            try require(.create, patientKey: writer.indexer.patientKey(newJSON, type: type), .extract(from: newJSON))
             return
         }
         let currentJSON = try JSON.parse(live.content)
         let before = ResourceAccessMetadata.extract(from: currentJSON)
         guard let newJSON else {
-            try decide(.delete, patientKey: live.patientKey, before)
+            try require(.delete, patientKey: live.patientKey, before)
             return
         }
         let after = ResourceAccessMetadata.extract(from: newJSON)
@@ -63,11 +56,11 @@ extension FHIRService {
         }
         let onlySecurity = Self.withoutVersionMeta(currentJSON, dropSecurity: true) == Self.withoutVersionMeta(newJSON, dropSecurity: true)
         if !(onlySecurity && !labelActions.isEmpty) {
-            try decide(.update, patientKey: live.patientKey, before)
+            try require(.update, patientKey: live.patientKey, before)
         }
-        for action in labelActions { try decide(action, patientKey: live.patientKey, before) }
+        for action in labelActions { try require(action, patientKey: live.patientKey, before) }
         let newKey = writer.indexer.patientKey(newJSON, type: type)
-        if newKey != live.patientKey { try decide(.create, patientKey: newKey, after) }
+        if newKey != live.patientKey { try require(.create, patientKey: newKey, after) }
     }
 
     /// A resource without `meta.versionId`/`lastUpdated` (and `meta.security`), to compare two versions' content.

@@ -16,16 +16,13 @@ struct PatientContextQueries {
     /// The queries, in the order ``assemble(_:)`` expects their results.
     var queries: [SearchQuery] {
         let records = SearchCondition.patientRecord(patientIDs)
-        func token(_ param: String, _ codes: [String], system: TokenValue.SystemMatch = .any) -> SearchCondition {
-            .any(codes.map { .match(param: param, .token(TokenValue(system: system, code: $0))) })
-        }
         let limit = Int(Int32.max)
         return [
             SearchQuery(type: "Patient", condition: .ids(patientIDs), limit: limit),
             SearchQuery(type: "Consent", condition: records, limit: limit),
-            SearchQuery(type: "Encounter", condition: .all([records, token("status", Self.openEncounterStatuses)]), limit: limit),
-            SearchQuery(type: "EpisodeOfCare", condition: .all([records, token("status", ["active"])]), limit: limit),
-            SearchQuery(type: "Basic", condition: .all([records, token("code", [EmergencyAccessRecord.code], system: .exactly(EmergencyAccessRecord.codeSystem))]), limit: limit),
+            SearchQuery(type: "Encounter", condition: .all([records, .token("status", Self.openEncounterStatuses)]), limit: limit),
+            SearchQuery(type: "EpisodeOfCare", condition: .all([records, .token("status", ["active"])]), limit: limit),
+            SearchQuery(type: "Basic", condition: .all([records, EmergencyAccessRecord.condition]), limit: limit),
         ]
     }
 

@@ -11,12 +11,7 @@ struct ProfessionalCandidateQueries {
 
     var queries: [SearchQuery] {
         let p = professional
-        func ref(_ param: String, _ type: String, _ id: String) -> SearchCondition {
-            .match(param: param, .reference(.local(type: type, id: id)))
-        }
-        func token(_ param: String, _ codes: [String], system: TokenValue.SystemMatch = .any) -> SearchCondition {
-            .any(codes.map { .match(param: param, .token(TokenValue(system: system, code: $0))) })
-        }
+        let ref = SearchCondition.reference
         let limit = Int(Int32.max)
         var gp = [ref("general-practitioner", "Practitioner", p.practitionerID)]
         var named = [ref("actor", "Practitioner", p.practitionerID), ref(AccessIndex.blocks, "Practitioner", p.practitionerID)]
@@ -27,15 +22,14 @@ struct ProfessionalCandidateQueries {
         named += p.careTeamIDs.map { ref("actor", "CareTeam", $0) }
         var queries = [
             SearchQuery(type: "Patient", condition: .any(gp), limit: limit),
-            SearchQuery(type: "Basic", condition: .all([ref("author", "Practitioner", p.practitionerID),
-                                                        token("code", [EmergencyAccessRecord.code], system: .exactly(EmergencyAccessRecord.codeSystem))]), limit: limit),
+            SearchQuery(type: "Basic", condition: .all([ref("author", "Practitioner", p.practitionerID), EmergencyAccessRecord.condition]), limit: limit),
         ]
         if let org = p.organizationID {
             named.append(ref("actor", "Organization", org))
             queries.append(SearchQuery(type: "Encounter", condition: .all([ref("service-provider", "Organization", org),
-                                                                           token("status", PatientContextQueries.openEncounterStatuses)]), limit: limit))
+                                                                           .token("status", PatientContextQueries.openEncounterStatuses)]), limit: limit))
             queries.append(SearchQuery(type: "EpisodeOfCare", condition: .all([ref("organization", "Organization", org),
-                                                                               token("status", ["active"])]), limit: limit))
+                                                                               .token("status", ["active"])]), limit: limit))
         }
         queries.append(SearchQuery(type: "Consent", condition: .any(named), limit: limit))
         return queries

@@ -15,8 +15,7 @@ extension FHIRService {
     /// Idempotent: a resource is nudged once. `serve` runs it periodically. Returns the number of notifications.
     @discardableResult
     public func sendAnnouncementNudges(now: Date = Date()) async throws -> Int {
-        let label = SearchCondition.match(param: AccessIndex.label, .token(TokenValue(
-            system: .exactly(SystemCode.Systems.dmpVisibility), code: VisibilityLabel.invisibleToPatient.rawValue)))
+        let label = AccessIndex.condition(.invisibleToPatient)
         let due = SearchCondition.match(param: AccessIndex.announcementDue, .date(.le, AccessIndex.instant(now)))
         let visible = SearchCondition.match(param: AccessIndex.visibleFrom, .date(.le, AccessIndex.instant(now)))
         let page = try await store.search(SearchQuery(type: nil, condition: .all([label, due, .not(visible)]), limit: 10_000))
@@ -24,9 +23,8 @@ extension FHIRService {
         @Sendable func identifier(_ stored: StoredResource) -> String { "\(stored.type)/\(stored.id)" }
         let candidates = page.resources.filter { !$0.patientKey.isEmpty }
         guard !candidates.isEmpty else { return 0 }
-        let sent = try await store.search(SearchQuery(type: "Communication", condition: .any(candidates.map {
-            .match(param: "identifier", .token(TokenValue(system: .exactly(Self.announcementSystem), code: identifier($0))))
-        }), limit: candidates.count + 1))
+        let sent = try await store.search(SearchQuery(type: "Communication", condition: .token(
+            "identifier", system: Self.announcementSystem, candidates.map(identifier)), limit: candidates.count + 1))
         let done = Set(sent.resources.compactMap { stored -> String? in
             (try? JSON.parse(stored.content))?["identifier"]?[0]?["value"]?.stringValue
         })

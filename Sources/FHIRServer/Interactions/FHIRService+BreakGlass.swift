@@ -37,8 +37,7 @@ extension FHIRService {
             }
             let context = try self.patientContext(tx, patientID)
             let metadata = ResourceAccessMetadata.extract(from: try JSON.parse(patient.content))
-            let decision = AccessPolicy.decide(actor: .professional(professional), action: .breakTheGlass(purposeOfUse), patient: context,
-                                               resource: metadata, now: access.now, matrix: self.configuration.matrix)
+            let decision = self.decide(.professional(professional), .breakTheGlass(purposeOfUse), context, metadata, at: access.now)
             guard decision.isPermitted else { throw Self.denial(decision, type: "Patient", id: patientID) }
             let expires = access.now.addingTimeInterval(duration)
             let record = EmergencyGrant(practitionerID: professional.practitionerID, roleID: professional.roleID, purpose: purposeOfUse, expires: expires)
@@ -69,8 +68,7 @@ extension FHIRService {
         guard let organizationID else { return [] }
         let officer = Profession.privacyOfficer.code
         let roles = try tx.search(SearchQuery(type: "PractitionerRole", condition: .all([
-            .match(param: "organization", .reference(.local(type: "Organization", id: organizationID))),
-            .match(param: "role", .token(TokenValue(system: .exactly(officer.system), code: officer.code))),
+            .reference("organization", "Organization", organizationID), .token("role", system: officer.system, [officer.code]),
         ]), limit: 100))
         return roles.map(\.id)
     }

@@ -41,7 +41,7 @@ extension FHIRService {
             }
             meta["profile"] = profiles.isEmpty ? nil : .array(profiles)
             guard changed else {
-                guard try self.decideInTransaction(tx, access, .read, current).isPermitted else { throw FHIRError(.notFound, "\(type)/\(id) is not known") }
+                guard try self.mayRead(current, in: tx, access: access) else { throw FHIRError(.notFound, "\(type)/\(id) is not known") }
                 return .existing(current)
             }
             resource["meta"] = .object(meta)
@@ -58,15 +58,5 @@ extension FHIRService {
     /// `GET [base]/$access-matrix`: the authorisation matrix in force (rule 5).
     func accessMatrix(_ request: FHIRRequest) -> FHIRResponse {
         FHIRResponse(status: 200, headers: [("Content-Type", "application/json")], body: render(configuration.matrix.json, request))
-    }
-
-    /// A decision taken inside a transaction, on what it reads.
-    func decideInTransaction(_ tx: any StoreTransaction, _ access: RequestAccess, _ action: AccessAction, _ stored: StoredResource) throws -> AccessDecision {
-        guard let actor = access.actor else { return .permit(.administrator) }
-        if case .administrator = actor { return .permit(.administrator) }
-        if AccessFilter.isShared(stored.type) { return .permit(.authorised) }
-        guard !stored.patientKey.isEmpty else { return .deny(.notFound, .noAccess) }
-        return AccessPolicy.decide(actor: actor, action: action, patient: try patientContext(tx, stored.patientKey),
-                                   resource: .extract(from: try JSON.parse(stored.content)), now: access.now, matrix: configuration.matrix)
     }
 }
