@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# Access-rules overhead benchmark (issue 5): read-by-id and patient-scoped search with the shared-record rules (and
-# the audit trail) on, against the same requests on the same data with them off (`serve --no-auth`), beside the
-# machine's ceiling (a bare Hummingbird endpoint under the same load). Target: overhead < 15%.
+# Access-rules overhead benchmark (issue 5): read-by-id and patient-scoped search with the shared-record rules and
+# the audit trail on, against the same requests on the same data with both off (`serve --no-auth --no-audit`) and
+# with the audit trail alone (`serve --no-auth`), beside the machine's ceiling (a bare Hummingbird endpoint under
+# the same load) and the latency of one durable commit (fsync) on the data folder's disk. Target: overhead < 15%.
 #
 #   benchmarks/access.sh [SOURCE]     SOURCE: bundles to import (default data/synthea) or an imported data folder.
 #
@@ -15,6 +16,7 @@ CONNECTIONS=${CONNECTIONS:-16}
 . benchmarks/lib.sh
 
 run_ceiling
+run_fsync_ceiling
 
 if [ -f "$SOURCE/dossier.sqlite" ]; then DATA=$SOURCE; else
   DATA=$WORK/data
@@ -42,8 +44,12 @@ measure() {  # measure LABEL: read-by-id and patient-scoped search, c16 and c1
   PATHS_FILE="$WORK/search.txt" run_wrk "$label.search.c1" http://127.0.0.1:18080 benchmarks/wrk/paths.lua 1
 }
 
-serve --no-auth
+# Off: no rules and no audit trail. Audit only: the trail without the rules, to show what each costs.
+serve --no-auth --no-audit
 export WRK_AUTHORIZATION=""; measure off
+stop
+serve --no-auth
+measure audit
 stop
 
 serve

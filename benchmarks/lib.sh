@@ -42,3 +42,10 @@ run_ceiling() {
   run_wrk ceiling.http http://127.0.0.1:18081/
   kill "${PIDS[-1]}"; unset 'PIDS[-1]'
 }
+
+# run_fsync_ceiling: durable single-row SQLite commits per second on this disk (ceiling.sqlite_single_row_commit):
+# its inverse is the least latency a durable append (an audit record before a response) adds.
+run_fsync_ceiling() {
+  mkdir -p "$WORK/ceiling-sqlite"
+  "$BIN/BenchCeiling" sqlite --dir "$WORK/ceiling-sqlite" --seconds 2 --rows 20000 | sed -n 's/^sqlite_single_row_commit/ceiling.sqlite_single_row_commit/p'
+}

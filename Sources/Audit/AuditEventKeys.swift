@@ -91,8 +91,10 @@ package struct AuditEventKeys: Sendable, Hashable {
 
     /// `Type/id` of a possibly versioned reference (`Type/id/_history/2`).
     package static func unversioned(_ reference: String) -> String {
-        guard let range = reference.range(of: "/_history/") else { return reference }
-        return String(reference[..<range.lowerBound])
+        // Split rather than `range(of:)`, which goes through NSString on Linux: this runs for every audited entity.
+        let parts = reference.split(separator: "/", omittingEmptySubsequences: false)
+        guard let marker = parts.lastIndex(of: "_history"), marker > 0 else { return reference }
+        return parts[..<marker].joined(separator: "/")
     }
 
     /// `date` in microseconds since 1970, rounded (exact for instants written with microseconds).

@@ -6,7 +6,7 @@ import Foundation
 /// `AuditEvent` following the IHE BALP shapes (``auditEvent()``), and that rendering is what is stored, chained
 /// and served.
 public struct AuditRecord: Sendable, Hashable {
-    /// The event's id (a UUID string), also the `AuditEvent.id`.
+    /// The event's id (a UUID string, time-ordered by default), also the `AuditEvent.id`.
     public var id: String
     /// When the interaction happened (`recorded`, `meta.lastUpdated`); kept to the microsecond.
     public var recorded: Date
@@ -39,14 +39,15 @@ public struct AuditRecord: Sendable, Hashable {
     /// The client's network address (IP), rendered on the client agent.
     public var remoteAddress: String?
 
-    /// A record; `id` defaults to a new UUID, `recorded` to now and `action` to the interaction's default.
-    public init(id: String = UUID().uuidString.lowercased(), recorded: Date = Date(), interaction: AuditInteraction,
+    /// A record; `id` defaults to a new time-ordered UUID (``AuditEventID``), `recorded` to now and `action` to the
+    /// interaction's default.
+    public init(id: String? = nil, recorded: Date = Date(), interaction: AuditInteraction,
                 action: AuditActionCode? = nil, outcome: AuditOutcome = .success, outcomeDescription: String? = nil,
                 agent: AuditAgent, purposeOfUse: [AuditCoding] = [], emergency: AuditEmergency = .none,
                 patientIDs: [String] = [], entities: [AuditEntity] = [], query: String? = nil,
                 operation: String? = nil, description: String? = nil, source: AuditSource,
                 remoteAddress: String? = nil) {
-        self.id = id
+        self.id = id ?? AuditEventID.make(at: recorded)
         self.recorded = recorded
         self.interaction = interaction
         self.action = action ?? interaction.defaultAction

@@ -43,6 +43,11 @@ struct ServeCommand: AsyncParsableCommand {
         discussion: "With --no-auth, no token is needed and nothing is restricted: for development only."))
     var auth = true
 
+    @Flag(inversion: .prefixedNo, help: ArgumentHelp(
+        "Record every interaction in the audit trail (audit.sqlite) before answering.",
+        discussion: "--no-audit is accepted only with --no-auth: for development and for measuring what the rules and the audit cost."))
+    var audit = true
+
     @Option(help: ArgumentHelp("A JSON file with the authorisation matrix to use instead of the shipped one (GET /fhir/$access-matrix shows the one in force).", valueName: "file"))
     var accessMatrix: String?
 
@@ -64,6 +69,7 @@ struct ServeCommand: AsyncParsableCommand {
 
     func validate() throws {
         guard (0...65535).contains(port) else { throw ValidationError("--port must be between 0 and 65535.") }
+        guard audit || !auth else { throw ValidationError("--no-audit needs --no-auth: a server that applies the access rules records every access.") }
         guard maxBodyBytes > 0 else { throw ValidationError("--max-body-bytes must be positive.") }
         if let baseURL, URL(string: baseURL)?.scheme == nil {
             throw ValidationError("--base-url must be an absolute URL such as http://example.org/fhir.")
@@ -93,7 +99,7 @@ struct ServeCommand: AsyncParsableCommand {
                 authorize: authConfiguration.authorizationEndpoint, token: authConfiguration.tokenEndpoint,
                 introspect: authConfiguration.introspectionEndpoint, revoke: authConfiguration.revocationEndpoint)
         }
-        let auditLog = try SQLiteAuditLog(path: dataDirectory.path + "/" + SQLiteAuditLog.defaultFileName)
+        let auditLog = audit ? try SQLiteAuditLog(path: dataDirectory.path + "/" + SQLiteAuditLog.defaultFileName) : nil
         let service = FHIRService(store: store, configuration: configuration, auditLog: auditLog, logger: Logger(label: "dossier.fhir"))
         let app = buildApplication(service: service, http: http, auth: authServer, logger: Logger(label: "dossier.http"))
         let hostPart = host.contains(":") ? "[\(host)]" : host
@@ -110,11 +116,11 @@ struct ServeCommand: AsyncParsableCommand {
         do {
             try await app.runService()
         } catch {
-            try? await auditLog.close()
+            try? await auditLog?.close()
             try? await store.close()
             throw error
         }
-        try await auditLog.close()
+        try await auditLog?.close()
         try await store.close()
         logger.info("stopped")
     }

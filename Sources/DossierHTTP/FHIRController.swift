@@ -71,7 +71,7 @@ struct FHIRController: Sendable {
     func segments(_ path: String) -> [String] {
         var p = Substring(path)
         if p.hasPrefix(basePath) { p = p.dropFirst(basePath.count) }
-        return p.split(separator: "/").map { $0.contains("%") ? (String($0).removingPercentEncoding ?? String($0)) : String($0) }
+        return p.split(separator: "/").map { $0.utf8.contains(UInt8(ascii: "%")) ? (String($0).removingPercentEncoding ?? String($0)) : String($0) }
     }
 
     static func response(_ r: FHIRResponse) -> Response {

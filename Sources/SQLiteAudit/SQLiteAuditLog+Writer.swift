@@ -19,34 +19,19 @@ extension SQLiteAuditLog {
         /// The transactions committed so far.
         var commitCount: Int { commits.withLock { $0 } }
 
-        /// Writes `batch` in one transaction, each append in a savepoint, then resumes every caller: after the
-        /// COMMIT (and its fsync) for those committed, with their error for the others.
+        /// Writes `batch` in one transaction, then resumes every caller: after the COMMIT (and its fsync) for those
+        /// committed, with their error for the others. The batch is first written whole; only when that fails is
+        /// it written again with each append in a savepoint, so that one bad append (a duplicate id) is rolled
+        /// back alone.
         func commit(_ batch: [AuditCommitQueue.Append]) async {
             let start = head.withLock { $0 }
             let outcome: Result<([UInt8], [(any Error)?]), any Error>
             do {
                 let value = try await pool.writeWithoutTransaction { db -> ([UInt8], [(any Error)?]) in
-                    var last = start
-                    var errors: [(any Error)?] = []
-                    try db.inTransaction(.immediate) {
-                        for append in batch {
-                            var appendLast = last
-                            do {
-                                try db.inSavepoint {
-                                    for event in append.events { appendLast = try Self.insert(db, event, after: appendLast) }
-                                    return .commit
-                                }
-                                last = appendLast
-                                errors.append(nil)
-                            } catch {
-                                // An error that ended the whole transaction (disk full, I/O) fails the batch.
-                                guard db.isInsideTransaction else { throw error }
-                                errors.append(error)
-                            }
-                        }
-                        return .commit
+                    if let last = try? Self.writeWhole(db, batch, after: start) {
+                        return (last, Array(repeating: nil, count: batch.count))
                     }
-                    return (last, errors)
+                    return try Self.writeIsolated(db, batch, after: start)
                 }
                 outcome = .success(value)
             } catch {
@@ -62,6 +47,44 @@ extension SQLiteAuditLog {
             case .failure(let error):
                 for append in batch { append.continuation.resume(throwing: Self.appendError(error)) }
             }
+        }
+
+        /// Every append of the batch in one transaction; returns the new head. Any error rolls it all back.
+        private static func writeWhole(_ db: Database, _ batch: [AuditCommitQueue.Append], after start: [UInt8]) throws -> [UInt8] {
+            var last = start
+            try db.inTransaction(.immediate) {
+                for append in batch {
+                    for event in append.events { last = try insert(db, event, after: last) }
+                }
+                return .commit
+            }
+            return last
+        }
+
+        /// Each append of the batch in its own savepoint of one transaction; returns the new head and each
+        /// append's error (nil when committed).
+        private static func writeIsolated(_ db: Database, _ batch: [AuditCommitQueue.Append], after start: [UInt8]) throws -> ([UInt8], [(any Error)?]) {
+            var last = start
+            var errors: [(any Error)?] = []
+            try db.inTransaction(.immediate) {
+                for append in batch {
+                    var appendLast = last
+                    do {
+                        try db.inSavepoint {
+                            for event in append.events { appendLast = try insert(db, event, after: appendLast) }
+                            return .commit
+                        }
+                        last = appendLast
+                        errors.append(nil)
+                    } catch {
+                        // An error that ended the whole transaction (disk full, I/O) fails the batch.
+                        guard db.isInsideTransaction else { throw error }
+                        errors.append(error)
+                    }
+                }
+                return .commit
+            }
+            return (last, errors)
         }
 
         /// Inserts one event chained after `previous`; returns its hash.

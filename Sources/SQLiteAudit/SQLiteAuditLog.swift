@@ -13,9 +13,10 @@ import Synchronization
 /// returns.
 ///
 /// **Group commit.** Concurrent appends are queued; one drain at a time writes every waiting append (up to
-/// ``Configuration/maximumBatchEvents`` events) in one `BEGIN IMMEDIATE` transaction, each append in its own
-/// savepoint (an append that fails, e.g. a duplicate id, is rolled back alone), and resumes them after the single
-/// COMMIT. ``committedTransactionCount`` counts those commits.
+/// ``Configuration/maximumBatchEvents`` events) in one `BEGIN IMMEDIATE` transaction and resumes them after the
+/// single COMMIT; when the batch fails, it is written again with each append in its own savepoint (an append that
+/// fails, e.g. a duplicate id, is rolled back alone). ``committedTransactionCount`` counts those commits.
+/// Checkpoints run on a background connection (``Configuration/checkpointDelay``), not inside appends.
 ///
 /// **Chain.** Events are numbered by SQLite (`seq`, AUTOINCREMENT: never reused) and chained in that order
 /// (``Audit/AuditHashChain``); the hash of the last event is read at open and kept in memory. One process should
@@ -31,6 +32,13 @@ public final class SQLiteAuditLog: AuditLog {
         public var busyTimeoutSeconds: Double = 10
         /// Reader connections for searches and verification.
         public var maximumReaderCount = 4
+        /// The page cache of each connection, in KiB (`PRAGMA cache_size = -N`). The writer touches the last pages
+        /// of the event table and a page per patient and entity looked up; with SQLite's 2 MiB default those
+        /// pages are read back from the file on most appends.
+        public var cacheSizeKiB = 32 * 1024
+        /// How long after a commit the log is checkpointed by a background connection (commits in between share
+        /// the checkpoint); `nil` leaves checkpoints to the writer, which then pays for them inside appends.
+        public var checkpointDelay: Duration? = .milliseconds(100)
 
         /// The defaults.
         public init() {}
@@ -44,6 +52,7 @@ public final class SQLiteAuditLog: AuditLog {
     private let pool: DatabasePool
     private let queue: AuditCommitQueue
     private let writer: Writer
+    private let checkpointer: BackgroundCheckpointer?
     private let isClosed = Mutex(false)
 
     /// Opens (creating if needed, with its folders) the audit database at `path` and migrates its schema.
@@ -57,8 +66,15 @@ public final class SQLiteAuditLog: AuditLog {
         grdb.busyMode = .timeout(configuration.busyTimeoutSeconds)
         grdb.maximumReaderCount = max(1, configuration.maximumReaderCount)
         grdb.label = "Dossier.SQLiteAuditLog"
+        let cacheSizeKiB = max(0, configuration.cacheSizeKiB)
+        // temp_store=MEMORY: each append runs in a savepoint, whose statement journal would otherwise be a temporary
+        // file written page by page on every group commit.
+        grdb.prepareDatabase { db in try db.execute(sql: "PRAGMA cache_size = -\(cacheSizeKiB); PRAGMA temp_store = MEMORY") }
         let pool = try DatabasePool(path: path, configuration: grdb)
-        if let problem = try pool.setSynchronousFull() { throw AuditLogError(.unavailable, problem) }
+        if let problem = try pool.setSynchronousFull(
+            extraPragmas: "PRAGMA wal_autocheckpoint = \(configuration.checkpointDelay == nil ? 1000 : 10000);") {
+            throw AuditLogError(.unavailable, problem)
+        }
         try SQLiteAuditSchema.migrator().migrate(pool)
         let head = try pool.read { db in
             try Row.fetchOne(db, sql: "SELECT hash FROM audit_event ORDER BY seq DESC LIMIT 1").map { row in
@@ -66,11 +82,17 @@ public final class SQLiteAuditLog: AuditLog {
             }
         }
         let writer = Writer(pool: pool, head: head ?? AuditHashChain.genesis)
+        let checkpointer = try configuration.checkpointDelay.map { delay in
+            try BackgroundCheckpointer(path: path, label: "Dossier.SQLiteAuditLog.checkpointer",
+                                       busyTimeout: configuration.busyTimeoutSeconds, delay: delay)
+        }
         self.path = path
         self.pool = pool
         self.writer = writer
+        self.checkpointer = checkpointer
         queue = AuditCommitQueue(maximumBatchEvents: configuration.maximumBatchEvents) { batch in
             await writer.commit(batch)
+            checkpointer?.commitDidHappen()
         }
     }
 
@@ -128,6 +150,7 @@ public final class SQLiteAuditLog: AuditLog {
         }
         guard !wasClosed else { return }
         await queue.close()
+        try await checkpointer?.close()
         let pool = self.pool
         try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
             DispatchQueue.global().async { continuation.resume(with: Result { try pool.close() }) }

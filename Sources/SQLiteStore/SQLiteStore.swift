@@ -70,7 +70,7 @@ public final class SQLiteStore: FHIRStore {
         try SQLiteSchema.migrator().migrate(pool)
 
         let checkpointer = try configuration.checkpointDelay.map { delay in
-            try BackgroundCheckpointer(path: path, busyTimeout: configuration.busyTimeout.seconds, delay: delay)
+            try BackgroundCheckpointer(path: path, label: "Dossier.SQLiteStore.checkpointer", busyTimeout: configuration.busyTimeout.seconds, delay: delay)
         }
         let committer = SQLiteBatchCommitter(pool: pool)
         self.path = path

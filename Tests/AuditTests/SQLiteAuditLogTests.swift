@@ -110,6 +110,45 @@ import Testing
         try await log.close()
     }
 
+    @Test func aDuplicateIDInAGroupCommitFailsAloneAndTheOthersCommit() async throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let log = try SQLiteAuditLog(path: directory.path("audit.sqlite"))
+        try await log.append([AuditFixtures.read("pat-a", id: "taken")])
+        // Many appends at once share commits; the one reusing an id must fail without taking its batch down.
+        let outcomes = await withTaskGroup(of: (String, Bool).self) { group in
+            for index in 0..<60 {
+                let id = index == 30 ? "taken" : "event-\(index)"
+                group.addTask { (id, (try? await log.append([AuditFixtures.read("pat-\(index % 5)", id: id)])) != nil) }
+            }
+            return await group.reduce(into: [String: Bool]()) { $0[$1.0] = $1.1 }
+        }
+        #expect(outcomes["taken"] == false)
+        #expect(outcomes.filter { $0.key != "taken" }.values.allSatisfy { $0 })
+        #expect(try await log.rows("SELECT count(*) FROM audit_event") == [["60"]])
+        #expect(try await log.verify() == AuditVerification(checkedCount: 60, firstBreak: nil))
+        try await log.close()
+    }
+
+    @Test func committedEventsReachTheDatabaseFileWithoutAnAppendPayingForTheCheckpoint() async throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let path = directory.path("audit.sqlite")
+        let log = try SQLiteAuditLog(path: path)
+        #expect(try await log.rows("PRAGMA wal_autocheckpoint") == [["10000"]])
+        func fileSize() throws -> Int { (try FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? 0 }
+        let before = try fileSize()
+        for index in 0..<50 { try await log.append([AuditFixtures.read("pat-\(index % 3)")]) }
+        // The background connection copies the log into the file shortly after the commits.
+        var after = try fileSize()
+        for _ in 0..<50 where after <= before {
+            try await Task.sleep(for: .milliseconds(50))
+            after = try fileSize()
+        }
+        #expect(after > before)
+        try await log.close()
+    }
+
     @Test func appendingAfterCloseThrowsClosed() async throws {
         let directory = try TemporaryDirectory()
         defer { directory.remove() }

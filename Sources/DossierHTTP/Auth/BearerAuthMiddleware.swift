@@ -1,4 +1,5 @@
 import Auth
+import FHIRCore
 import Hummingbird
 
 /// Reads `Authorization: Bearer TOKEN`, verifies it with the ``TokenVerifier`` and puts the
@@ -27,8 +28,8 @@ public struct BearerAuthMiddleware: RouterMiddleware {
 
     /// The token of an `Authorization: Bearer …` header (scheme case-insensitive); `nil` for none or another scheme.
     static func bearerToken(_ header: String?) -> String? {
-        guard let header, header.count > 7, header.prefix(7).lowercased() == "bearer " else { return nil }
-        return header.dropFirst(7).trimmingCharacters(in: .whitespaces)
+        guard let header, header.utf8.count > 7, header.prefix(7).lowercased() == "bearer " else { return nil }
+        return String(header.dropFirst(7).trimmingHTTPWhitespace)
     }
 
     /// 401 with the RFC 6750 challenge.

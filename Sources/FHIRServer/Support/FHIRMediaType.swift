@@ -8,14 +8,14 @@ enum FHIRMediaType {
     static func checkAcceptable(_ request: FHIRRequest) throws(FHIRError) {
         if let format = request.queryValue("_format")?.lowercased() {
             let ok = ["json", "application/json", "application/fhir+json", "application/json+fhir", "text/json"]
-            let base = format.split(separator: ";").first.map { String($0).trimmingCharacters(in: .whitespaces) } ?? format
+            let base = format.split(separator: ";").first.map { String($0.trimmingHTTPWhitespace) } ?? format
             guard ok.contains(base) else {
                 throw FHIRError(.notAcceptable, "_format '\(format)' is not supported: this server produces FHIR JSON only (application/fhir+json)")
             }
             return
         }
         guard let accept = request.header("accept")?.lowercased(), !accept.isEmpty else { return }
-        let types = accept.split(separator: ",").map { $0.split(separator: ";").first.map { String($0).trimmingCharacters(in: .whitespaces) } ?? "" }
+        let types = accept.split(separator: ",").map { $0.split(separator: ";").first.map { String($0.trimmingHTTPWhitespace) } ?? "" }
         let acceptable = types.contains { t in
             t == "*/*" || t == "application/*" || t.contains("json") || t == "text/*" || t == "text/plain" || t == "text/html"
         }
@@ -27,7 +27,7 @@ enum FHIRMediaType {
     /// Checks the body's `Content-Type` for a resource or Bundle body.
     static func checkResourceBody(_ request: FHIRRequest) throws(FHIRError) {
         guard let ct = request.header("content-type")?.lowercased(), !ct.isEmpty else { return }
-        let base = ct.split(separator: ";").first.map { String($0).trimmingCharacters(in: .whitespaces) } ?? ct
+        let base = ct.split(separator: ";").first.map { String($0.trimmingHTTPWhitespace) } ?? ct
         let ok = ["application/fhir+json", "application/json", "application/json+fhir", "text/json"]
         guard ok.contains(base) else {
             throw FHIRError(.unsupportedMediaType, "Content-Type '\(ct)' is not supported: send FHIR JSON (application/fhir+json)")

@@ -1,3 +1,4 @@
+import FHIRCore
 /// The parts of the `Prefer` request header Dossier honours.
 struct Prefer: Sendable, Hashable {
     /// `return=`: what a write returns.
@@ -11,7 +12,7 @@ struct Prefer: Sendable, Hashable {
     init(header: String?) {
         guard let header else { return }
         for part in header.split(separator: ",").flatMap({ $0.split(separator: ";") }) {
-            let kv = part.split(separator: "=", maxSplits: 1).map { $0.trimmingCharacters(in: .whitespaces).lowercased() }
+            let kv = part.split(separator: "=", maxSplits: 1).map { $0.trimmingHTTPWhitespace.lowercased() }
             guard kv.count == 2 else { continue }
             let value = kv[1].trimmingCharacters(in: CharacterSet(charactersIn: "\""))
             switch kv[0] {

@@ -15,7 +15,7 @@ public enum QueryString {
     }
 
     private static func decode(_ s: Substring, form: Bool) -> String {
-        if !s.contains("%") && !(form && s.contains("+")) { return String(s) }
+        if !s.utf8.contains(UInt8(ascii: "%")) && !(form && s.utf8.contains(UInt8(ascii: "+"))) { return String(s) }
         let text = form ? s.replacingOccurrences(of: "+", with: " ") : String(s)
         return text.removingPercentEncoding ?? text
     }

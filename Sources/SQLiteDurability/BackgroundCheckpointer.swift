@@ -8,7 +8,7 @@ import Synchronization
 /// (it never blocks the writer or the readers). The checkpointing connection runs with `synchronous=FULL`, so the
 /// database file is fsynced before the log is reused. The writer keeps SQLite's automatic checkpoint at a high
 /// threshold as a safety net, should this one fall behind.
-final class BackgroundCheckpointer: Sendable {
+public final class BackgroundCheckpointer: Sendable {
     private struct State {
         var isScheduled = false
         var isClosed = false
@@ -19,10 +19,11 @@ final class BackgroundCheckpointer: Sendable {
     private let delay: Duration
     private let state = Mutex(State())
 
-    /// Opens the checkpointing connection to the (already WAL) database at `path`.
-    init(path: String, busyTimeout: Double, delay: Duration) throws {
+    /// Opens the checkpointing connection to the (already WAL) database at `path`; `label` names it in GRDB's
+    /// diagnostics.
+    public init(path: String, label: String, busyTimeout: Double, delay: Duration) throws {
         var configuration = GRDB.Configuration()
-        configuration.label = "Dossier.SQLiteStore.checkpointer"
+        configuration.label = label
         configuration.busyMode = .timeout(busyTimeout)
         connection = try DatabaseQueue(path: path, configuration: configuration)
         try connection.writeWithoutTransaction { db in
@@ -37,7 +38,7 @@ final class BackgroundCheckpointer: Sendable {
     }
 
     /// Schedules a checkpoint unless one is already waiting.
-    func commitDidHappen() {
+    public func commitDidHappen() {
         state.withLock { state in
             guard !state.isClosed, !state.isScheduled else { return }
             state.isScheduled = true
@@ -53,7 +54,7 @@ final class BackgroundCheckpointer: Sendable {
     }
 
     /// Cancels a waiting checkpoint, waits for a running one, and closes the connection.
-    func close() async throws {
+    public func close() async throws {
         let latest = state.withLock { state in
             state.isClosed = true
             return state.latest
