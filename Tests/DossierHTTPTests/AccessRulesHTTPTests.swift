@@ -165,6 +165,34 @@ struct AccessRulesHTTPTests {
         }
     }
 
+    @Test func aListTheActorMayNotSeeSelectsNothing() async throws {
+        try await withWorld { (world: World) async throws in
+            // A masked List in Alice's record, naming a document the hospital doctor may read.
+            let list = #"{"resourceType":"List","id":"l-masked","meta":{"security":[{"system":"urn:oid:1.2.250.1.213.1.1.4.13","code":"MASQUE_PS"}]},"status":"current","mode":"working","subject":{"reference":"Patient/pat"},"entry":[{"item":{"reference":"DocumentReference/d-discharge"}}]}"#
+            #expect(try await world.send("operator", .put, "List/l-masked", list).status == 201)
+            #expect(try await world.send("doc", .get, "List/l-masked").status == 404)
+            #expect(try await world.send("doc", .get, "DocumentReference/d-discharge").status == 200)
+            // Through _list, the doctor would learn what the hidden List holds: it selects nothing, like an absent one.
+            #expect(try await world.ids("doc", "DocumentReference?_list=l-masked").isEmpty)
+            #expect(try await world.ids("doc", "DocumentReference?_list=no-such-list").isEmpty)
+            #expect(try await world.ids("gp", "DocumentReference?_list=l-masked") == ["d-discharge"])
+        }
+    }
+
+    @Test func changingADeletedResourceRevealsItOnlyToThoseWhoCouldReadIt() async throws {
+        try await withWorld { (world: World) async throws in
+            #expect(try await world.send("operator", .delete, "Observation/obs-other").status < 300)
+            let patch = #"[{"op":"replace","path":"/status","value":"amended"}]"#
+            let meta = #"{"resourceType":"Parameters","parameter":[{"name":"meta","valueMeta":{"tag":[{"system":"urn:x","code":"y"}]}}]}"#
+            // The doctor never had access to the other patient's record: as for an absent resource, 404, not 410.
+            #expect(try await world.send("doc", .patch, "Observation/obs-other", patch, contentType: "application/json-patch+json").status == 404)
+            #expect(try await world.send("doc", .post, "Observation/obs-other/$meta-add", meta).status == 404)
+            #expect(try await world.send("doc", .get, "Observation/obs-other").status == 404)
+            #expect(try await world.send("operator", .patch, "Observation/obs-other", patch, contentType: "application/json-patch+json").status == 410)
+            #expect(try await world.send("operator", .post, "Observation/obs-other/$meta-add", meta).status == 410)
+        }
+    }
+
     @Test func aLegalRepresentativeDoesNotSeeWhatThePatientHidFromThem() async throws {
         try await withWorld { (world: World) async throws in
             let seen = try await world.ids("parent", "DocumentReference?subject=Patient/pat")

@@ -16,6 +16,7 @@ extension FHIRService {
             throw FHIRError(.invalid, "$meta-\(adding ? "add" : "delete") needs a 'meta' parameter (valueMeta)", issueType: "required", expression: ["Parameters.parameter.where(name='meta')"])
         }
         let access = request.access
+        try await requireVisibleIfDeleted(type: type, id: id, access: access)
         let outcome: WriteOutcome = try await store.write { tx in
             guard let current = try tx.read(type: type, id: id) else { throw FHIRError(.notFound, "\(type)/\(id) is not known") }
             guard !current.isDeleted else {

@@ -45,7 +45,7 @@ extension FHIRService {
         case .system: type = nil; path = ""
         case .compartment(let patientID, let t): type = t; path = "Patient/\(patientID)/\(t)"
         }
-        let parsed = try await engine.parser.parse(type: type, items: criteria, strict: strict, now: Date(), context: searchContext)
+        let parsed = try await engine.parser.parse(type: type, items: criteria, strict: strict, now: Date(), context: searchContext(request.access))
         let filter = try await accessFilter(request.access)
         let searchedTypes: [String]? = type.map { [$0] } ?? (parsed.types.isEmpty ? nil : parsed.types)
         for t in searchedTypes ?? [] { try requireScope(.search, t, request.access) }

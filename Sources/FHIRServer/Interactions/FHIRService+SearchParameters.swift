@@ -27,8 +27,13 @@ extension FHIRService {
         return searchEngines.current
     }
 
-    /// What the query parser reads from the store.
-    var searchContext: StoreSearchContext { StoreSearchContext(store: store, maxCodes: configuration.maxExpansionCodes) }
+    /// What the query parser reads from the store, as `access` may read it: a `_list` names a List the actor may
+    /// see, or none (a hidden List must not reveal its members through the search results).
+    func searchContext(_ access: RequestAccess) -> StoreSearchContext {
+        StoreSearchContext(store: store, maxCodes: configuration.maxExpansionCodes) { [self] list in
+            try await mayReadVersion(list, access: access, isCurrent: true)
+        }
+    }
 
     /// Checks a SearchParameter resource before it is written: it must be usable (a code, a known type, bases that
     /// are resource types, and an expression that parses as FHIRPath), since every later write is indexed with it.

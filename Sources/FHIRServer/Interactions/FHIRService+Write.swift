@@ -158,6 +158,7 @@ extension FHIRService {
         let filter = try await accessFilter(request.access)
         let query = try id == nil ? Self.restricted(ConditionalQuery.parse(type: type, items: request.query), filter) : nil
         let access = request.access
+        if let id { try await requireVisibleIfDeleted(type: type, id: id, access: access) }
         let outcome = try await store.write { tx in
             try self.patchInTransaction(tx, access, type: type, id: id, query: query, patch: patch, ifMatch: ifMatch)
         }
@@ -194,6 +195,17 @@ extension FHIRService {
     }
 
     // MARK: shared
+
+    /// 404 when `type/id` is deleted and the actor could not read the version it deleted: "410 Gone" would tell them
+    /// that a resource they may not see existed. Checked before the write's transaction, which cannot read old
+    /// versions; the transaction still answers 410 to those who could.
+    func requireVisibleIfDeleted(type: String, id: String, access: RequestAccess) async throws {
+        guard let current = try await store.read(type: type, id: id), current.isDeleted else { return }
+        guard try await mayReadVersion(current, access: access, isCurrent: true) else {
+            access.trail.attempted(current.patientKey)
+            throw FHIRError(.notFound, "\(type)/\(id) is not known")
+        }
+    }
 
     /// A conditional operation's query, limited to what the actor may see: a condition never matches (and so never
     /// reveals) a resource the actor may not read.

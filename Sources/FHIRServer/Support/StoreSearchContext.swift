@@ -8,6 +8,8 @@ struct StoreSearchContext: SearchContext {
     let store: any FHIRStore
     /// Most codes a ValueSet or a subsumption may expand to (a larger one is refused rather than truncated).
     let maxCodes: Int
+    /// Whether the searching actor may read a List: one they may not is treated as absent.
+    let mayReadList: @Sendable (StoredResource) async throws -> Bool
 
     func valueSet(url: String) async throws -> [TokenValue]? {
         let (base, version) = Self.splitCanonical(url)
@@ -81,7 +83,7 @@ struct StoreSearchContext: SearchContext {
 
     func listItems(id: String) async throws -> [ReferenceValue]? {
         guard let stored = try await store.read(type: "List", id: id), !stored.isDeleted,
-              let list = try? JSON.parse(stored.content) else { return nil }
+              try await mayReadList(stored), let list = try? JSON.parse(stored.content) else { return nil }
         var items: [ReferenceValue] = []
         for entry in list["entry"]?.arrayValue ?? [] {
             guard let reference = entry["item"]?["reference"]?.stringValue else { continue }
