@@ -60,8 +60,10 @@ extension FHIRService {
             (try? JSON.parse(s.content)).flatMap(SearchParameterDefinition.init(resource:))
         }
         searchEngines.add(definitions)
+        // The access cache only serves the rules; without them (the in-process importer) there is nothing to drop.
+        guard configuration.accessRules else { return }
         let oid = Array(SystemCode.Systems.dmpVisibility.utf8)
-        accessCache.didWrite(types: stored.map(\.type), labelled: stored.contains { $0.content.firstRange(of: oid) != nil })
+        accessCache.didWrite(types: stored.map(\.type), labelled: stored.contains { $0.content.contains(bytes: oid) })
     }
 
     // MARK: $reindex
