@@ -193,6 +193,27 @@ struct AccessRulesHTTPTests {
         }
     }
 
+    @Test func contentOutsideThePatientCompartmentIsNotEveryonesToRead() async throws {
+        try await withWorld { (world: World) async throws in
+            // A document's content, a stored document Bundle and a Subscription: none belongs to the compartment.
+            let binary = #"{"resourceType":"Binary","id":"b1","contentType":"text/plain","data":"c2VjcmV0"}"#
+            let bundle = #"{"resourceType":"Bundle","id":"bu1","type":"collection","entry":[{"resource":{"resourceType":"Observation","status":"final","code":{"text":"hiv test"},"subject":{"reference":"Patient/pat"}}}]}"#
+            let subscription = #"{"resourceType":"Subscription","id":"s1","status":"off","reason":"r","criteria":"Observation?patient=Patient/pat","channel":{"type":"rest-hook","endpoint":"https://example.org/hook"}}"#
+            for (type, id, body) in [("Binary", "b1", binary), ("Bundle", "bu1", bundle), ("Subscription", "s1", subscription)] {
+                #expect(try await world.send("operator", .put, "\(type)/\(id)", body).status == 201)
+                #expect(try await world.send("operator", .get, "\(type)/\(id)").status == 200)
+                for who in ["alice", "doc", "gp", "stranger"] {
+                    #expect(try await world.send(who, .get, "\(type)/\(id)").status == 404, "\(who) \(type)")
+                    #expect(try await world.ids(who, type).isEmpty, "\(who) \(type)?")
+                }
+                #expect(try await world.send("doc", .put, "\(type)/\(id)", body).status == 403)
+            }
+            #expect(try await world.send("doc", .post, "Subscription", subscription).status == 403)
+            // Shared resources stay readable by everyone signed in.
+            #expect(try await world.send("alice", .get, "Practitioner/doc").status == 200)
+        }
+    }
+
     @Test func aLegalRepresentativeDoesNotSeeWhatThePatientHidFromThem() async throws {
         try await withWorld { (world: World) async throws in
             let seen = try await world.ids("parent", "DocumentReference?subject=Patient/pat")

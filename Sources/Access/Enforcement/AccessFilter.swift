@@ -61,9 +61,21 @@ public struct AccessFilter: Sendable {
         }
     }
 
-    /// Whether a resource type is shared (outside the Patient compartment): readable by every signed-in actor.
+    /// Types outside the Patient compartment that may still hold a person's data or an actor's private settings: a
+    /// `Binary` (a document's content), a `Bundle` (a stored document or message, of any content), a `Subscription`
+    /// (its owner's criteria, endpoint and headers). Until each has rules of its own, only the administrator reads or
+    /// writes them: being outside the compartment must not make them readable by everyone.
+    public static let administratorOnlyTypes: Set<String> = ["Binary", "Bundle", "Subscription"]
+
+    /// Whether a resource type is shared (outside the Patient compartment, and not administrator-only): readable by
+    /// every signed-in actor.
     public static func isShared(_ type: String) -> Bool {
-        type != "Patient" && R4.patientCompartment.links(for: type).isEmpty
+        !administratorOnlyTypes.contains(type) && !isInRecords(type)
+    }
+
+    /// Whether resources of a type belong to patients' records (the Patient itself, or a Patient-compartment type).
+    public static func isInRecords(_ type: String) -> Bool {
+        type == "Patient" || !R4.patientCompartment.links(for: type).isEmpty
     }
 
     /// The condition restricting a search over `types` (nil: every type) to what the actor may read; nil when
@@ -72,11 +84,11 @@ public struct AccessFilter: Sendable {
         if case .everything = scope { return nil }
         let all = types ?? R4.resourceTypes.sorted()
         let shared = all.filter(Self.isShared)
-        let record = all.filter { !Self.isShared($0) }
-        if record.isEmpty { return nil }
+        let record = all.filter(Self.isInRecords)
+        if record.isEmpty && !all.contains(where: Self.administratorOnlyTypes.contains) { return nil }
         var parts: [SearchCondition] = []
         if !shared.isEmpty { parts.append(.types(shared)) }
-        parts += recordConditions(types: record)
+        if !record.isEmpty { parts += recordConditions(types: record) }
         if parts.isEmpty { return .ids([]) }
         if types?.count == 1, parts.count == 1 {
             // One type: its `.types` restriction is the query's own.

@@ -174,11 +174,13 @@ extension FHIRService {
     // MARK: Decisions
 
     /// The decision when it needs no patient's context; nil when it does. The operator is decided by the policy
-    /// alone; shared resources (Practitioner, Organization, Medication...) are read by every signed-in actor and
+    /// alone; administrator-only types (``Access/AccessFilter/administratorOnlyTypes``) are the operator's alone;
+    /// shared resources (Practitioner, Organization, Medication...) are read by every signed-in actor and
     /// written by professionals and the operator; a Patient-compartment resource of no patient is the operator's.
     func decisionWithoutRecord(_ actor: AccessActor, _ action: AccessAction, type: String, patientKey: String,
                                at now: Date) -> AccessDecision? {
         if case .administrator = actor { return decide(actor, action, PatientAccessContext(patientID: patientKey), ResourceAccessMetadata(resourceType: type), at: now) }
+        if AccessFilter.administratorOnlyTypes.contains(type) { return .deny(action == .read ? .notFound : .forbidden, .noAccess) }
         if AccessFilter.isShared(type) {
             guard action != .read else { return .permit(.authorised) }
             switch actor {
