@@ -195,11 +195,12 @@ struct AccessRulesHTTPTests {
 
     @Test func contentOutsideThePatientCompartmentIsNotEveryonesToRead() async throws {
         try await withWorld { (world: World) async throws in
-            // A document's content, a stored document Bundle and a Subscription: none belongs to the compartment.
+            // A document's content, a stored document Bundle, a Subscription, a Task about Alice: none is in the R4 compartment.
             let binary = #"{"resourceType":"Binary","id":"b1","contentType":"text/plain","data":"c2VjcmV0"}"#
             let bundle = #"{"resourceType":"Bundle","id":"bu1","type":"collection","entry":[{"resource":{"resourceType":"Observation","status":"final","code":{"text":"hiv test"},"subject":{"reference":"Patient/pat"}}}]}"#
             let subscription = #"{"resourceType":"Subscription","id":"s1","status":"off","reason":"r","criteria":"Observation?patient=Patient/pat","channel":{"type":"rest-hook","endpoint":"https://example.org/hook"}}"#
-            for (type, id, body) in [("Binary", "b1", binary), ("Bundle", "bu1", bundle), ("Subscription", "s1", subscription)] {
+            let task = #"{"resourceType":"Task","id":"t1","status":"requested","intent":"order","description":"review the HIV result","for":{"reference":"Patient/pat"}}"#
+            for (type, id, body) in [("Binary", "b1", binary), ("Bundle", "bu1", bundle), ("Subscription", "s1", subscription), ("Task", "t1", task)] {
                 #expect(try await world.send("operator", .put, "\(type)/\(id)", body).status == 201)
                 #expect(try await world.send("operator", .get, "\(type)/\(id)").status == 200)
                 for who in ["alice", "doc", "gp", "stranger"] {

@@ -61,11 +61,17 @@ public struct AccessFilter: Sendable {
         }
     }
 
-    /// Types outside the Patient compartment that may still hold a person's data or an actor's private settings: a
-    /// `Binary` (a document's content), a `Bundle` (a stored document or message, of any content), a `Subscription`
-    /// (its owner's criteria, endpoint and headers). Until each has rules of its own, only the administrator reads or
-    /// writes them: being outside the compartment must not make them readable by everyone.
-    public static let administratorOnlyTypes: Set<String> = ["Binary", "Bundle", "Subscription"]
+    /// Types outside the R4 Patient compartment that may still hold a person's data or an actor's private settings:
+    /// a `Binary` (a document's content), a `Bundle` (a stored document or message, of any content), a `Subscription`
+    /// (its owner's criteria, endpoint and headers), a `Task` (work about a patient: `Task.for`), a `Linkage` (which
+    /// records are the same person), a `MessageHeader`, a `Contract`, a `GuidanceResponse` (about a subject),
+    /// `VerificationResult`, `EnrollmentResponse`, `PaymentNotice` and `PaymentReconciliation` (insurance and
+    /// payment matters). Until each has rules of its own, only the administrator reads or writes them: being
+    /// outside the compartment must not make them readable by everyone.
+    public static let administratorOnlyTypes: Set<String> = [
+        "Binary", "Bundle", "Subscription", "Task", "Linkage", "MessageHeader", "Contract", "GuidanceResponse",
+        "VerificationResult", "EnrollmentResponse", "PaymentNotice", "PaymentReconciliation",
+    ]
 
     /// Whether a resource type is shared (outside the Patient compartment, and not administrator-only): readable by
     /// every signed-in actor.
