@@ -1,37 +1,49 @@
 import Audit
+import FHIRCore
 import Foundation
 import GRDB
 import Synchronization
 
 extension SQLiteAuditLog {
-    /// Commits batches of appends on the writer connection and keeps the head of the chain.
+    /// Commits batches of appends on the writer connection, keeps the head of the chain, and keeps the patient and
+    /// entity lookups (in the attached lookup file) up to date with the events.
     final class Writer: Sendable {
         private let pool: DatabasePool
         /// The hash of the last committed event; changed only by ``commit(_:)``, which never runs concurrently.
         private let head: Mutex<[UInt8]>
+        /// The last event whose lookups are written (`audit_lookup_state.indexed_seq` as this writer last wrote it).
+        private let indexed: Mutex<Int64>
         private let commits = Mutex(0)
 
-        init(pool: DatabasePool, head: [UInt8]) {
+        init(pool: DatabasePool, head: [UInt8], indexed: Int64) {
             self.pool = pool
             self.head = Mutex(head)
+            self.indexed = Mutex(indexed)
         }
 
         /// The transactions committed so far.
         var commitCount: Int { commits.withLock { $0 } }
 
-        /// Writes `batch` in one transaction, then resumes every caller: after the COMMIT (and its fsync) for those
-        /// committed, with their error for the others. The batch is first written whole; only when that fails is
-        /// it written again with each append in a savepoint, so that one bad append (a duplicate id) is rolled
-        /// back alone.
+        /// Writes `batch` in one durable transaction, writes the lookups of its events in a second one (no fsync:
+        /// they are rebuilt from the events if lost), then resumes every caller: after the COMMIT for those
+        /// committed, with their error for the others. Searches that follow an append therefore find it. The batch
+        /// is first written whole; only when that fails is it written again with each append in a savepoint, so
+        /// that one bad append (a duplicate id) is rolled back alone.
         func commit(_ batch: [AuditCommitQueue.Append]) async {
             let start = head.withLock { $0 }
             let outcome: Result<([UInt8], [(any Error)?]), any Error>
             do {
-                let value = try await pool.writeWithoutTransaction { db -> ([UInt8], [(any Error)?]) in
-                    if let last = try? Self.writeWhole(db, batch, after: start) {
-                        return (last, Array(repeating: nil, count: batch.count))
+                let value = try await pool.writeWithoutTransaction { [self] db -> ([UInt8], [(any Error)?]) in
+                    var written: [(Int64, AuditEventKeys)] = []
+                    let result: ([UInt8], [(any Error)?])
+                    if let last = try? Self.writeWhole(db, batch, after: start, into: &written) {
+                        result = (last, Array(repeating: nil, count: batch.count))
+                    } else {
+                        written = []
+                        result = try Self.writeIsolated(db, batch, after: start, into: &written)
                     }
-                    return try Self.writeIsolated(db, batch, after: start)
+                    self.indexed.withLock { $0 = Self.writeLookups(db, written, indexedThrough: $0) }
+                    return result
                 }
                 outcome = .success(value)
             } catch {
@@ -50,31 +62,44 @@ extension SQLiteAuditLog {
         }
 
         /// Every append of the batch in one transaction; returns the new head. Any error rolls it all back.
-        private static func writeWhole(_ db: Database, _ batch: [AuditCommitQueue.Append], after start: [UInt8]) throws -> [UInt8] {
+        private static func writeWhole(_ db: Database, _ batch: [AuditCommitQueue.Append], after start: [UInt8],
+                                       into written: inout [(Int64, AuditEventKeys)]) throws -> [UInt8] {
             var last = start
+            var inserted: [(Int64, AuditEventKeys)] = []
             try db.inTransaction(.immediate) {
                 for append in batch {
-                    for event in append.events { last = try insert(db, event, after: last) }
+                    for event in append.events {
+                        last = try insert(db, event, after: last)
+                        inserted.append((db.lastInsertedRowID, event.keys))
+                    }
                 }
                 return .commit
             }
+            written = inserted
             return last
         }
 
         /// Each append of the batch in its own savepoint of one transaction; returns the new head and each
         /// append's error (nil when committed).
-        private static func writeIsolated(_ db: Database, _ batch: [AuditCommitQueue.Append], after start: [UInt8]) throws -> ([UInt8], [(any Error)?]) {
+        private static func writeIsolated(_ db: Database, _ batch: [AuditCommitQueue.Append], after start: [UInt8],
+                                          into written: inout [(Int64, AuditEventKeys)]) throws -> ([UInt8], [(any Error)?]) {
             var last = start
             var errors: [(any Error)?] = []
+            var inserted: [(Int64, AuditEventKeys)] = []
             try db.inTransaction(.immediate) {
                 for append in batch {
                     var appendLast = last
+                    var appendInserted: [(Int64, AuditEventKeys)] = []
                     do {
                         try db.inSavepoint {
-                            for event in append.events { appendLast = try insert(db, event, after: appendLast) }
+                            for event in append.events {
+                                appendLast = try insert(db, event, after: appendLast)
+                                appendInserted.append((db.lastInsertedRowID, event.keys))
+                            }
                             return .commit
                         }
                         last = appendLast
+                        inserted += appendInserted
                         errors.append(nil)
                     } catch {
                         // An error that ended the whole transaction (disk full, I/O) fails the batch.
@@ -84,6 +109,7 @@ extension SQLiteAuditLog {
                 }
                 return .commit
             }
+            written = inserted
             return (last, errors)
         }
 
@@ -99,16 +125,58 @@ extension SQLiteAuditLog {
                     keys.id, keys.recordedMicroseconds, keys.agent, keys.role, keys.organization, keys.isEmergency,
                     keys.type, keys.subtypes, keys.action, keys.outcome, Data(event.bytes), Data(previous), Data(hash),
                 ])
-            let seq = db.lastInsertedRowID
+            return hash
+        }
+
+        /// Writes the lookups of events just committed, or, when the lookups are behind (a failed lookup
+        /// transaction, a crash between the two transactions), catches up from the events themselves. Returns the
+        /// last event indexed. A failure leaves the lookups behind, to be caught up by the next commit or the next
+        /// open; the events, already durable, are not affected.
+        static func writeLookups(_ db: Database, _ written: [(Int64, AuditEventKeys)], indexedThrough: Int64) -> Int64 {
+            guard let first = written.first, let last = written.last else { return indexedThrough }
+            guard first.0 == indexedThrough + 1 else { return (try? catchUpLookups(db)) ?? indexedThrough }
+            do {
+                try db.inTransaction(.immediate) {
+                    for (seq, keys) in written { try insertLookups(db, seq: seq, keys: keys) }
+                    try db.execute(sql: "UPDATE lookup.audit_lookup_state SET indexed_seq = ?", arguments: [last.0])
+                    return .commit
+                }
+                return last.0
+            } catch {
+                return indexedThrough
+            }
+        }
+
+        /// Writes the lookups of every event after `audit_lookup_state.indexed_seq`, in transactions of a few
+        /// thousand events; returns the last event indexed. An event whose JSON does not read as an AuditEvent
+        /// gets no lookups (``SQLiteAuditLog/verify()`` reports it).
+        static func catchUpLookups(_ db: Database) throws -> Int64 {
+            var indexed = try Int64.fetchOne(db, sql: "SELECT indexed_seq FROM lookup.audit_lookup_state") ?? 0
+            while true {
+                let rows = try Row.fetchAll(db, sql: "SELECT seq, json FROM audit_event WHERE seq > ? ORDER BY seq LIMIT 2000",
+                                            arguments: [indexed])
+                guard let last: Int64 = rows.last?["seq"] else { return indexed }
+                try db.inTransaction(.immediate) {
+                    for row in rows {
+                        guard let event = try? JSON.parse([UInt8](row["json"] as Data)), let keys = AuditEventKeys(event: event) else { continue }
+                        try insertLookups(db, seq: row["seq"], keys: keys)
+                    }
+                    try db.execute(sql: "UPDATE lookup.audit_lookup_state SET indexed_seq = ?", arguments: [last])
+                    return .commit
+                }
+                indexed = last
+            }
+        }
+
+        private static func insertLookups(_ db: Database, seq: Int64, keys: AuditEventKeys) throws {
             if !keys.patientIDs.isEmpty {
-                let statement = try db.cachedStatement(sql: "INSERT INTO audit_patient (patient_id, seq) VALUES (?, ?)")
+                let statement = try db.cachedStatement(sql: "INSERT OR IGNORE INTO lookup.audit_patient (patient_id, seq) VALUES (?, ?)")
                 for patient in keys.patientIDs { try statement.execute(arguments: [patient, seq]) }
             }
             if !keys.entityReferences.isEmpty {
-                let statement = try db.cachedStatement(sql: "INSERT INTO audit_entity (reference, seq) VALUES (?, ?)")
+                let statement = try db.cachedStatement(sql: "INSERT OR IGNORE INTO lookup.audit_entity (reference, seq) VALUES (?, ?)")
                 for reference in keys.entityReferences { try statement.execute(arguments: [reference, seq]) }
             }
-            return hash
         }
 
         private static func appendError(_ error: any Error) -> any Error {

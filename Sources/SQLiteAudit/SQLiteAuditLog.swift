@@ -22,6 +22,12 @@ import Synchronization
 /// (``Audit/AuditHashChain``); the hash of the last event is read at open and kept in memory. One process should
 /// append to a file at a time (another process's appends would fork the chain, which ``verify()`` reports).
 ///
+/// **Lookups.** The patient and entity rows that searches go through live in a second file (``lookupPath(for:)``,
+/// attached as `lookup`), written in a second transaction right after each group commit and before its callers
+/// resume (a search after an append finds it), with `synchronous=NORMAL`: a durable append then fsyncs only the
+/// event pages. They are derived from the events: a missing file, or lookups behind after a crash, are rebuilt
+/// from the events when the log opens (and by the next commit).
+///
 /// **Search** compiles filters and scope into one SQL statement driven by an index (see ``search(_:)``).
 public final class SQLiteAuditLog: AuditLog {
     /// Tuning; the defaults suit the server.
@@ -47,6 +53,12 @@ public final class SQLiteAuditLog: AuditLog {
     /// The file name of the audit database inside the data folder.
     public static let defaultFileName = "audit.sqlite"
 
+    /// The file of the patient and entity lookups beside the audit database at `path` (`audit-lookup.sqlite`
+    /// beside `audit.sqlite`): derived data, rebuilt from the events when missing or behind.
+    public static func lookupPath(for path: String) -> String {
+        path.hasSuffix(".sqlite") ? String(path.dropLast(".sqlite".count)) + "-lookup.sqlite" : path + "-lookup"
+    }
+
     /// The path of the database file.
     public let path: String
     private let pool: DatabasePool
@@ -69,19 +81,32 @@ public final class SQLiteAuditLog: AuditLog {
         let cacheSizeKiB = max(0, configuration.cacheSizeKiB)
         // temp_store=MEMORY: each append runs in a savepoint, whose statement journal would otherwise be a temporary
         // file written page by page on every group commit.
-        grdb.prepareDatabase { db in try db.execute(sql: "PRAGMA cache_size = -\(cacheSizeKiB); PRAGMA temp_store = MEMORY") }
+        let lookupPath = Self.lookupPath(for: path)
+        // Every connection sees the lookups under their usual names (`audit_patient`, `audit_entity`), from the
+        // lookup file attached as `lookup`.
+        grdb.prepareDatabase { db in
+            try db.execute(sql: "ATTACH DATABASE ? AS \(SQLiteAuditSchema.lookupSchema)", arguments: [lookupPath])
+            try db.execute(sql: "PRAGMA cache_size = -\(cacheSizeKiB); PRAGMA temp_store = MEMORY")
+        }
         let pool = try DatabasePool(path: path, configuration: grdb)
         if let problem = try pool.setSynchronousFull(
             extraPragmas: "PRAGMA wal_autocheckpoint = \(configuration.checkpointDelay == nil ? 1000 : 10000);") {
             throw AuditLogError(.unavailable, problem)
         }
+        // The lookups are derived from the events: WAL with synchronous=NORMAL (their commits are not fsynced; a power
+        // cut may lose the last ones, which the catch-up below rewrites from the events).
+        try pool.writeWithoutTransaction { db in
+            try db.execute(sql: "PRAGMA lookup.journal_mode = WAL; PRAGMA lookup.synchronous = NORMAL")
+        }
         try SQLiteAuditSchema.migrator().migrate(pool)
-        let head = try pool.read { db in
-            try Row.fetchOne(db, sql: "SELECT hash FROM audit_event ORDER BY seq DESC LIMIT 1").map { row in
+        let (head, indexed) = try pool.writeWithoutTransaction { db -> ([UInt8]?, Int64) in
+            try SQLiteAuditSchema.createLookupTables(db)
+            let head = try Row.fetchOne(db, sql: "SELECT hash FROM audit_event ORDER BY seq DESC LIMIT 1").map { row in
                 [UInt8](row["hash"] as Data)
             }
+            return (head, try Writer.catchUpLookups(db))
         }
-        let writer = Writer(pool: pool, head: head ?? AuditHashChain.genesis)
+        let writer = Writer(pool: pool, head: head ?? AuditHashChain.genesis, indexed: indexed)
         let checkpointer = try configuration.checkpointDelay.map { delay in
             try BackgroundCheckpointer(path: path, label: "Dossier.SQLiteAuditLog.checkpointer",
                                        busyTimeout: configuration.busyTimeoutSeconds, delay: delay)

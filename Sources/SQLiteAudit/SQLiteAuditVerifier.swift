@@ -7,11 +7,15 @@ import GRDB
 /// order, merged with the patient and entity rows read in the same order, so memory stays bounded.
 ///
 /// For each event: its number follows the previous one; its `prev_hash` is the previous event's hash; its JSON
-/// hashes (with that previous hash) to its `hash`; the columns and the patient/entity rows equal what its JSON says.
+/// hashes (with that previous hash) to its `hash`; the columns and the patient/entity rows (for the events the lookup
+/// file has indexed) equal what its JSON says.
 /// Then: no patient or entity row belongs to an event that does not exist, and no number above the last event
 /// was ever issued (`sqlite_sequence`: the end was not cut off). The first failure is reported.
 enum SQLiteAuditVerifier {
     static func verify(_ db: Database) throws -> AuditVerification {
+        // Read first, so that the lookup file's snapshot is no newer than the events': the lookups of later events
+        // may not be written yet, and are then not expected.
+        let indexed = try Int64.fetchOne(db, sql: "SELECT indexed_seq FROM lookup.audit_lookup_state") ?? 0
         let events = try Row.fetchCursor(db, sql: """
             SELECT seq, id, recorded, agent, role, organization, emergency, type, subtype, action, outcome, json,
                    prev_hash, hash
@@ -56,14 +60,14 @@ enum SQLiteAuditVerifier {
             if let orphanPatient {
                 return broken(orphanPatient, nil, .modifiedRow, "a patient row names event \(orphanPatient), which does not exist")
             }
-            if patientIDs != keys.patientIDs {
+            if seq <= indexed, patientIDs != keys.patientIDs {
                 return broken(seq, id, .modifiedRow, "its patient rows differ from its AuditEvent")
             }
             let (orphanEntity, references) = try entities.take(seq)
             if let orphanEntity {
                 return broken(orphanEntity, nil, .modifiedRow, "an entity row names event \(orphanEntity), which does not exist")
             }
-            if references != keys.entityReferences {
+            if seq <= indexed, references != keys.entityReferences {
                 return broken(seq, id, .modifiedRow, "its entity rows differ from its AuditEvent")
             }
             previous = hash

@@ -1,6 +1,7 @@
 import Audit
 import Foundation
 import GRDB
+import SQLiteAudit
 
 /// Records and helpers shared by the audit tests.
 enum AuditFixtures {
@@ -28,7 +29,9 @@ enum AuditFixtures {
     static func tamper(_ path: String, _ body: (Database) throws -> Void) throws {
         let queue = try DatabaseQueue(path: path)
         try queue.writeWithoutTransaction { db in
-            for table in ["audit_event", "audit_patient", "audit_entity"] {
+            // The lookups live in their own file, attached as the log attaches it.
+            try db.execute(sql: "ATTACH DATABASE ? AS lookup", arguments: [SQLiteAuditLog.lookupPath(for: path)])
+            for table in ["main.audit_event", "lookup.audit_patient", "lookup.audit_entity"] {
                 try db.execute(sql: "DROP TRIGGER IF EXISTS \(table)_no_update; DROP TRIGGER IF EXISTS \(table)_no_delete")
             }
             try body(db)
