@@ -282,6 +282,21 @@ enum SQLiteQueries {
             arguments)
     }
 
+    /// Versions after `sequence` in `seq` order (`seq` is assigned by the single writer in commit order, and a
+    /// reader sees whole commits only, so no smaller number can appear after a larger one was read).
+    static func changes(_ db: Database, after sequence: Int64, limit: Int) throws -> [StoreChange] {
+        let statement = try db.cachedStatement(sql: """
+            SELECT \(StoredResource.selection) FROM resource_version v INDEXED BY resource_version_by_seq
+            WHERE v.seq > ? ORDER BY v.seq LIMIT ?
+            """)
+        let rows = try Row.fetchCursor(statement, arguments: [sequence, min(max(limit, 0), Int(Int32.max))])
+        var changes: [StoreChange] = []
+        while let row = try rows.next() {
+            changes.append(StoreChange(sequence: row[7], resource: try StoredResource(row: row)))
+        }
+        return changes
+    }
+
     static let lastSequenceSQL = """
         SELECT seq FROM resource_version WHERE last_updated <= ? ORDER BY last_updated DESC, seq DESC LIMIT 1
         """

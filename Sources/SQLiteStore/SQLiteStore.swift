@@ -94,6 +94,10 @@ public final class SQLiteStore: FHIRStore {
         try await reading { db in try SQLiteQueries.history(db, query) }
     }
 
+    public func changes(after sequence: Int64, limit: Int) async throws -> [StoreChange] {
+        try await reading { db in try SQLiteQueries.changes(db, after: sequence, limit: limit) }
+    }
+
     public func search(_ query: SearchQuery) async throws -> SearchPage {
         try await reading { db in try SQLiteQueries.search(db, query) }
     }

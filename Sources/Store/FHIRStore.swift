@@ -17,6 +17,10 @@ public protocol FHIRStore: Sendable {
     func vread(type: String, id: String, version: Int) async throws -> StoredResource?
     /// History entries, newest first (see ``HistoryQuery``).
     func history(_ query: HistoryQuery) async throws -> HistoryPage
+    /// Every version committed after change `sequence`, oldest first, at most `limit` (see ``StoreChange``): the
+    /// feed that subscriptions follow with a durable cursor. A change numbered below one already returned is never
+    /// committed later, so a reader that resumes after the last sequence it saw misses nothing.
+    func changes(after sequence: Int64, limit: Int) async throws -> [StoreChange]
     /// One page of the current, non-deleted resources matching `query`, in its sort order (then by type and id).
     func search(_ query: SearchQuery) async throws -> SearchPage
     /// How many current, non-deleted resources match `query` (its sort, limit and page are ignored).
@@ -66,6 +70,18 @@ public struct StoredResource: Sendable, Hashable {
     public init(type: String, id: String, version: Int, lastUpdated: Date, method: WriteMethod, content: [UInt8], patientKey: String) {
         self.type = type; self.id = id; self.version = version; self.lastUpdated = lastUpdated
         self.method = method; self.content = content; self.patientKey = patientKey
+    }
+}
+
+/// One committed version in the store's change feed (``FHIRStore/changes(after:limit:)``).
+public struct StoreChange: Sendable, Hashable {
+    /// The change's number: strictly increasing in commit order, never reused (gaps are allowed).
+    public var sequence: Int64
+    /// The version written.
+    public var resource: StoredResource
+
+    public init(sequence: Int64, resource: StoredResource) {
+        self.sequence = sequence; self.resource = resource
     }
 }
 

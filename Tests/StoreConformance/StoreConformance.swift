@@ -37,6 +37,7 @@ public enum StoreConformance {
         case .historyListsInstanceTypeAndSystemNewestFirst: historyListsInstanceTypeAndSystemNewestFirst
         case .historyFiltersBySinceAndAt: historyFiltersBySinceAndAt
         case .historyPagingStaysConsistentWhileWritesArrive: historyPagingStaysConsistentWhileWritesArrive
+        case .changesFollowCommitOrderFromACursor: changesFollowCommitOrderFromACursor
         case .searchById: searchById
         case .searchByTokenValueForms: searchByTokenValueForms
         case .searchCombinesConditionsWithAndAndValuesWithOr: searchCombinesConditionsWithAndAndValuesWithOr

@@ -24,6 +24,7 @@ public enum StoreConformanceCase: String, CaseIterable, Sendable {
     case historyListsInstanceTypeAndSystemNewestFirst
     case historyFiltersBySinceAndAt
     case historyPagingStaysConsistentWhileWritesArrive
+    case changesFollowCommitOrderFromACursor
     // Search
     case searchById
     case searchByTokenValueForms
