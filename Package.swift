@@ -17,6 +17,7 @@ let package = Package(
         .library(name: "Auth", targets: ["Auth"]),
         .library(name: "Audit", targets: ["Audit"]),
         .library(name: "SQLiteAudit", targets: ["SQLiteAudit"]),
+        .library(name: "Subscriptions", targets: ["Subscriptions"]),
     ],
     dependencies: [
         .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
@@ -30,6 +31,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-crypto.git", from: "4.5.2"),
         .package(url: "https://github.com/hummingbird-project/hummingbird-auth.git", from: "2.5.0"),
         .package(url: "https://github.com/hummingbird-project/swift-mustache.git", from: "2.1.1"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird-websocket.git", from: "2.8.1"),
     ],
     targets: [
         // Layer 1: lossless JSON, FHIR primitives, errors, R4 definitions as data.
@@ -63,9 +65,18 @@ let package = Package(
         ]),
         // The store conformance suite, run by every backend's tests.
         .target(name: "StoreConformance", dependencies: ["Store", "FHIRCore"], path: "Tests/StoreConformance"),
+        // Layer 6: R4 Subscriptions: the delivery log (subscriptions.sqlite), the dispatcher following the store's
+        // changes, rest-hook posts with retries and HMAC signatures, the websocket protocol.
+        .target(name: "Subscriptions", dependencies: [
+            "FHIRCore", "Store", "Access", "SQLiteDurability",
+            .product(name: "GRDB", package: "GRDB.swift"),
+            .product(name: "AsyncHTTPClient", package: "async-http-client"),
+            .product(name: "Crypto", package: "swift-crypto"),
+            .product(name: "Logging", package: "swift-log"),
+        ]),
         // Layer 7a: FHIR interactions as plain functions, no HTTP.
         .target(name: "FHIRServer", dependencies: [
-            "FHIRCore", "FHIRPath", "Search", "Store", "Access", "Audit",
+            "FHIRCore", "FHIRPath", "Search", "Store", "Access", "Audit", "Subscriptions",
             .product(name: "Logging", package: "swift-log"),
         ]),
         // Sign-in: the OAuth 2.0 / SMART authorisation server's logic and its own small database (no HTTP).
@@ -80,8 +91,9 @@ let package = Package(
         ]),
         // Layer 7b: the Hummingbird adapter (routing, content negotiation, headers, the SMART endpoints).
         .target(name: "DossierHTTP", dependencies: [
-            "FHIRServer", "FHIRCore", "Store", "Auth",
+            "FHIRServer", "FHIRCore", "Store", "Auth", "Subscriptions",
             .product(name: "Hummingbird", package: "hummingbird"),
+            .product(name: "HummingbirdWebSocket", package: "hummingbird-websocket"),
             .product(name: "HummingbirdAuth", package: "hummingbird-auth"),
             .product(name: "Mustache", package: "swift-mustache"),
             .product(name: "HTTPTypes", package: "swift-http-types"),
@@ -89,7 +101,7 @@ let package = Package(
         ]),
         .executableTarget(name: "DossierCLI", dependencies: [
             "Access", "Audit", "SQLiteAudit",
-            "DossierHTTP", "Auth", "FHIRServer", "SQLiteStore", "Store", "FHIRCore", "CBZip2",
+            "DossierHTTP", "Auth", "FHIRServer", "SQLiteStore", "Store", "FHIRCore", "CBZip2", "Subscriptions",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "AsyncHTTPClient", package: "async-http-client"),
@@ -121,6 +133,10 @@ let package = Package(
         .testTarget(name: "AuditTests", dependencies: [
             "Audit", "SQLiteAudit", "FHIRCore",
             .product(name: "GRDB", package: "GRDB.swift"),
+        ]),
+        .testTarget(name: "SubscriptionsTests", dependencies: [
+            "Subscriptions", "Store", "FHIRCore",
+            .product(name: "Crypto", package: "swift-crypto"),
         ]),
         .testTarget(name: "AuthTests", dependencies: [
             "Auth",

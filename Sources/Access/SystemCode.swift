@@ -50,6 +50,11 @@ public struct SystemCode: Sendable, Hashable, CustomStringConvertible {
         public static let dossierAccessMode = "https://dossier.health/CodeSystem/access-mode"
         /// Dossier record origin (patient-added).
         public static let dossierRecordOrigin = "https://dossier.health/CodeSystem/record-origin"
+        /// Who owns a Subscription (`meta.tag` code: the owner's `Patient/…`, `Practitioner/…`, `RelatedPerson/…` or
+        /// `operator`), set by the server.
+        public static let dossierSubscriptionOwner = "https://dossier.health/CodeSystem/subscription-owner"
+        /// The PractitionerRole the owner of a Subscription acted through when creating it (`meta.tag` code).
+        public static let dossierSubscriptionOwnerRole = "https://dossier.health/CodeSystem/subscription-owner-role"
         /// Consent scopes (patient-privacy).
         public static let consentScope = "http://terminology.hl7.org/CodeSystem/consentscope"
     }

@@ -7,6 +7,7 @@ import FHIRServer
 import Foundation
 import Hummingbird
 import Logging
+import Subscriptions
 
 /// `dossier serve`: runs the FHIR server on the embedded SQLite database until SIGINT or SIGTERM.
 struct ServeCommand: AsyncParsableCommand {
@@ -64,6 +65,17 @@ struct ServeCommand: AsyncParsableCommand {
         "A JSON file listing external OpenID Connect issuers whose tokens are accepted.", valueName: "file"))
     var oidcIssuers: String?
 
+    @Option(help: ArgumentHelp(
+        "The waits between attempts of a failed rest-hook notification, e.g. 10s,30s,2m,10m,30m,1h,2h,4h (the last repeats).",
+        discussion: "Units ms, s, m, h, d. Each wait varies by ±20% (jitter).", valueName: "durations"))
+    var subscriptionRetryDelays = "10s,30s,2m,10m,30m,1h,2h,4h"
+
+    @Option(help: ArgumentHelp("How long a rest-hook notification is retried before its subscription goes to error, e.g. 24h.", valueName: "duration"))
+    var subscriptionRetryBudget = "24h"
+
+    @Option(help: ArgumentHelp("How often the subscription dispatcher looks for changes and due notifications, e.g. 250ms.", valueName: "duration"))
+    var subscriptionPollInterval = "250ms"
+
     @Option(help: "Log level: trace, debug, info, notice, warning, error or critical.")
     var logLevel: Logger.Level = .info
 
@@ -71,6 +83,9 @@ struct ServeCommand: AsyncParsableCommand {
         guard (0...65535).contains(port) else { throw ValidationError("--port must be between 0 and 65535.") }
         guard audit || !auth else { throw ValidationError("--no-audit needs --no-auth: a server that applies the access rules records every access.") }
         guard maxBodyBytes > 0 else { throw ValidationError("--max-body-bytes must be positive.") }
+        guard RetrySchedule.durations(subscriptionRetryDelays) != nil else { throw ValidationError("--subscription-retry-delays must list durations such as 10s,30s,2m.") }
+        guard RetrySchedule.duration(subscriptionRetryBudget) != nil else { throw ValidationError("--subscription-retry-budget must be a duration such as 24h.") }
+        guard let poll = RetrySchedule.duration(subscriptionPollInterval), poll > 0 else { throw ValidationError("--subscription-poll-interval must be a positive duration such as 250ms.") }
         if let baseURL, URL(string: baseURL)?.scheme == nil {
             throw ValidationError("--base-url must be an absolute URL such as http://example.org/fhir.")
         }
@@ -100,8 +115,12 @@ struct ServeCommand: AsyncParsableCommand {
                 introspect: authConfiguration.introspectionEndpoint, revoke: authConfiguration.revocationEndpoint)
         }
         let auditLog = audit ? try SQLiteAuditLog(path: dataDirectory.path + "/" + SQLiteAuditLog.defaultFileName) : nil
-        let service = FHIRService(store: store, configuration: configuration, auditLog: auditLog, logger: Logger(label: "dossier.fhir"))
-        let app = buildApplication(service: service, http: http, auth: authServer, logger: Logger(label: "dossier.http"))
+        let subscriptionLog = try DeliveryLog(path: dataDirectory.path + "/" + DeliveryLog.defaultFileName)
+        let service = FHIRService(store: store, configuration: configuration, auditLog: auditLog, subscriptionLog: subscriptionLog,
+                                  logger: Logger(label: "dossier.fhir"))
+        let dispatcher = SubscriptionDispatcher(store: store, log: subscriptionLog, host: service, configuration: dispatcherConfiguration)
+        let dispatching = Task.detached { await dispatcher.run() }
+        let app = buildApplication(service: service, http: http, auth: authServer, subscriptions: dispatcher, logger: Logger(label: "dossier.http"))
         let hostPart = host.contains(":") ? "[\(host)]" : host
         // Rule 1's two-week nudge, every ten minutes (the first shortly after start).
         let nudges = Task.detached {
@@ -116,13 +135,28 @@ struct ServeCommand: AsyncParsableCommand {
         do {
             try await app.runService()
         } catch {
+            dispatching.cancel()
+            await dispatching.value
+            try? subscriptionLog.close()
             try? await auditLog?.close()
             try? await store.close()
             throw error
         }
+        dispatching.cancel()
+        await dispatching.value
+        try subscriptionLog.close()
         try await auditLog?.close()
         try await store.close()
         logger.info("stopped")
+    }
+
+    /// The dispatcher's settings from the flags (checked in ``validate()``).
+    var dispatcherConfiguration: SubscriptionDispatcher.Configuration {
+        var configuration = SubscriptionDispatcher.Configuration()
+        configuration.retry = RetrySchedule(delays: RetrySchedule.durations(subscriptionRetryDelays) ?? RetrySchedule.standard.delays,
+                                            budget: RetrySchedule.duration(subscriptionRetryBudget) ?? RetrySchedule.standard.budget)
+        configuration.pollInterval = .milliseconds(Int64((RetrySchedule.duration(subscriptionPollInterval) ?? 0.25) * 1_000))
+        return configuration
     }
 
     /// Opens the sign-in state in the data folder (creating the signing key on first start) and records the issuer

@@ -4,6 +4,7 @@ import FHIRCore
 import Foundation
 import Logging
 import Store
+import Subscriptions
 import Synchronization
 
 /// The FHIR R4 REST interactions as plain functions over ``FHIRRequest`` / ``FHIRResponse``: no HTTP here.
@@ -27,11 +28,14 @@ public final class FHIRService: Sendable {
     /// The audit trail every interaction is recorded in before its response leaves (rule 8); nil: not audited
     /// (the in-process importer, tests of the REST layer).
     public let auditLog: (any AuditLog)?
+    /// The subscriptions' delivery log (`$events`, the secrets handed out at create); nil: no dispatcher runs.
+    public let subscriptionLog: DeliveryLog?
 
     public init(store: any FHIRStore, configuration: ServerConfiguration = .init(), auditLog: (any AuditLog)? = nil,
-                logger: Logger = Logger(label: "dossier.fhir")) {
+                subscriptionLog: DeliveryLog? = nil, logger: Logger = Logger(label: "dossier.fhir")) {
         self.store = store
         self.auditLog = auditLog
+        self.subscriptionLog = subscriptionLog
         self.configuration = configuration
         self.logger = logger
         let engines = SearchEngine(configuration: configuration)
@@ -102,6 +106,7 @@ public final class FHIRService: Sendable {
             if p.count == 2, isRead { return try await auditRead(request, id: try resourceID(p[1])) }
             throw FHIRError(.methodNotAllowed, "The audit trail is append-only and written by the server; \(m.rawValue) is not allowed on [base]/\(p.joined(separator: "/"))")
         }
+        if p.first == "Subscription", let response = try await subscriptionInteraction(request) { return response }
         switch p.count {
         case 0:
             if m == .post { return try await bundle(request) }

@@ -195,12 +195,12 @@ struct AccessRulesHTTPTests {
 
     @Test func contentOutsideThePatientCompartmentIsNotEveryonesToRead() async throws {
         try await withWorld { (world: World) async throws in
-            // A document's content, a stored document Bundle, a Subscription, a Task about Alice: none is in the R4 compartment.
+            // A document's content, a stored document Bundle, a Task about Alice: none is in the R4 compartment.
             let binary = #"{"resourceType":"Binary","id":"b1","contentType":"text/plain","data":"c2VjcmV0"}"#
             let bundle = #"{"resourceType":"Bundle","id":"bu1","type":"collection","entry":[{"resource":{"resourceType":"Observation","status":"final","code":{"text":"hiv test"},"subject":{"reference":"Patient/pat"}}}]}"#
             let subscription = #"{"resourceType":"Subscription","id":"s1","status":"off","reason":"r","criteria":"Observation?patient=Patient/pat","channel":{"type":"rest-hook","endpoint":"https://example.org/hook"}}"#
             let task = #"{"resourceType":"Task","id":"t1","status":"requested","intent":"order","description":"review the HIV result","for":{"reference":"Patient/pat"}}"#
-            for (type, id, body) in [("Binary", "b1", binary), ("Bundle", "bu1", bundle), ("Subscription", "s1", subscription), ("Task", "t1", task)] {
+            for (type, id, body) in [("Binary", "b1", binary), ("Bundle", "bu1", bundle), ("Task", "t1", task)] {
                 #expect(try await world.send("operator", .put, "\(type)/\(id)", body).status == 201)
                 #expect(try await world.send("operator", .get, "\(type)/\(id)").status == 200)
                 for who in ["alice", "doc", "gp", "stranger"] {
@@ -209,7 +209,16 @@ struct AccessRulesHTTPTests {
                 }
                 #expect(try await world.send("doc", .put, "\(type)/\(id)", body).status == 403)
             }
-            #expect(try await world.send("doc", .post, "Subscription", subscription).status == 403)
+            // A Subscription is its owner's: the operator's is nobody else's to see or change; anyone may create their own.
+            #expect(try await world.send("operator", .put, "Subscription/s1", subscription).status == 201)
+            for who in ["alice", "doc", "gp", "stranger"] {
+                #expect(try await world.send(who, .get, "Subscription/s1").status == 404, "\(who) Subscription")
+                #expect(try await world.ids(who, "Subscription").isEmpty, "\(who) Subscription?")
+            }
+            #expect(try await world.send("doc", .put, "Subscription/s1", subscription).status == 404)
+            #expect(try await world.send("doc", .post, "Subscription", subscription).status == 201)
+            #expect(try await world.ids("doc", "Subscription").count == 1)
+            #expect(try await world.ids("gp", "Subscription").isEmpty)
             // Shared resources stay readable by everyone signed in.
             #expect(try await world.send("alice", .get, "Practitioner/doc").status == 200)
         }

@@ -41,12 +41,17 @@ public struct AccessFilter: Sendable {
     /// needs no condition (the query is then cheaper, and exactly as restrictive); nil: assume every label is used.
     public var labelsInUse: VisibilityLabels?
 
+    /// The actor's own reference (`Practitioner/…`, `Patient/…`, `RelatedPerson/…`): the owner whose resources of
+    /// ``ResourceOwner/ownedTypes`` (Subscriptions) they read; nil: none.
+    public var owner: String?
+
     /// A filter.
-    public init(scope: Scope, matrix: AuthorisationMatrix, now: Date, labelsInUse: VisibilityLabels? = nil) {
+    public init(scope: Scope, matrix: AuthorisationMatrix, now: Date, labelsInUse: VisibilityLabels? = nil, owner: String? = nil) {
         self.scope = scope
         self.matrix = matrix
         self.now = now
         self.labelsInUse = labelsInUse
+        self.owner = owner
     }
 
     /// Whether a label needs a condition.
@@ -62,21 +67,20 @@ public struct AccessFilter: Sendable {
     }
 
     /// Types outside the R4 Patient compartment that may still hold a person's data or an actor's private settings:
-    /// a `Binary` (a document's content), a `Bundle` (a stored document or message, of any content), a `Subscription`
-    /// (its owner's criteria, endpoint and headers), a `Task` (work about a patient: `Task.for`), a `Linkage` (which
+    /// a `Binary` (a document's content), a `Bundle` (a stored document or message, of any content), a `Task` (work about a patient: `Task.for`), a `Linkage` (which
     /// records are the same person), a `MessageHeader`, a `Contract`, a `GuidanceResponse` (about a subject),
     /// `VerificationResult`, `EnrollmentResponse`, `PaymentNotice` and `PaymentReconciliation` (insurance and
     /// payment matters). Until each has rules of its own, only the administrator reads or writes them: being
     /// outside the compartment must not make them readable by everyone.
     public static let administratorOnlyTypes: Set<String> = [
-        "Binary", "Bundle", "Subscription", "Task", "Linkage", "MessageHeader", "Contract", "GuidanceResponse",
+        "Binary", "Bundle", "Task", "Linkage", "MessageHeader", "Contract", "GuidanceResponse",
         "VerificationResult", "EnrollmentResponse", "PaymentNotice", "PaymentReconciliation",
     ]
 
-    /// Whether a resource type is shared (outside the Patient compartment, and not administrator-only): readable by
-    /// every signed-in actor.
+    /// Whether a resource type is shared (outside the Patient compartment, and neither administrator-only nor
+    /// owned): readable by every signed-in actor.
     public static func isShared(_ type: String) -> Bool {
-        !administratorOnlyTypes.contains(type) && !isInRecords(type)
+        !administratorOnlyTypes.contains(type) && !ResourceOwner.ownedTypes.contains(type) && !isInRecords(type)
     }
 
     /// Whether resources of a type belong to patients' records (the Patient itself, or a Patient-compartment type).
@@ -91,10 +95,14 @@ public struct AccessFilter: Sendable {
         let all = types ?? R4.resourceTypes.sorted()
         let shared = all.filter(Self.isShared)
         let record = all.filter(Self.isInRecords)
-        if record.isEmpty && !all.contains(where: Self.administratorOnlyTypes.contains) { return nil }
+        let owned = all.filter(ResourceOwner.ownedTypes.contains)
+        if record.isEmpty && owned.isEmpty && !all.contains(where: Self.administratorOnlyTypes.contains) { return nil }
         var parts: [SearchCondition] = []
         if !shared.isEmpty { parts.append(.types(shared)) }
         if !record.isEmpty { parts += recordConditions(types: record) }
+        if !owned.isEmpty, let owner {
+            parts.append(.all([.types(owned), .match(param: "_tag", .token(TokenValue(system: .exactly(SystemCode.Systems.dossierSubscriptionOwner), code: owner)))]))
+        }
         if parts.isEmpty { return .ids([]) }
         if types?.count == 1, parts.count == 1 {
             // One type: its `.types` restriction is the query's own.

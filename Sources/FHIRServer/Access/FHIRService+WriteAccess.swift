@@ -18,6 +18,7 @@ extension FHIRService {
             object["id"] = .string(id)
             newJSON = .object(object)
         }
+        if try authorizeOwnedWrite(actor, type: type, id: id, resource: newJSON, current: current) { return }
         func require(_ action: AccessAction, patientKey: String, _ metadata: ResourceAccessMetadata) throws {
             let decision: AccessDecision
             if let withoutRecord = decisionWithoutRecord(actor, action, type: type, patientKey: patientKey, at: access.now) {

@@ -72,6 +72,6 @@ extension FHIRService {
                 "operation": [["name": "reindex", "definition": "https://dossier.health/OperationDefinition/reindex"]],
             ]],
         ]
-        return addingSecurity(to: statement)
+        return addingSubscriptions(to: addingSecurity(to: statement))
     }
 }

@@ -1,0 +1,213 @@
+import FHIRCore
+import Foundation
+import Logging
+import Store
+import Synchronization
+
+/// Follows the store's change feed in order with the durable cursor of the ``DeliveryLog``, matches each change
+/// against the active subscriptions (as their owners, through the ``SubscriptionHost``), records the
+/// notifications, and delivers them: rest-hook posts in order per subscription with retries over hours
+/// (``RetrySchedule``), websocket pings to bound clients with replay after `bind`.
+///
+/// Subscriptions are known from the feed itself: the Subscription versions are changes like any other, so a
+/// subscription matches exactly the changes committed after it was created. Changes to Subscriptions are not
+/// matched, nor deletions (a search cannot match a deleted resource). A change is matched against the current
+/// state of its resource: when it changed again before the dispatcher got to it, the later version decides.
+public final class SubscriptionDispatcher: Sendable {
+    /// How the dispatcher runs.
+    public struct Configuration: Sendable {
+        /// How often the feed and the due deliveries are looked at.
+        public var pollInterval: Duration = .milliseconds(250)
+        /// Rest-hook retries.
+        public var retry: RetrySchedule = .standard
+        /// Changes matched per transaction of the log.
+        public var batchSize = 200
+        /// The time a rest-hook endpoint has to answer.
+        public var requestTimeout: TimeInterval = 10
+        public init() {}
+    }
+
+    /// A subscription as the dispatcher tracks it.
+    struct Tracked: Sendable {
+        var definition: SubscriptionDefinition
+        /// Changes at or before this instant predate the subscription.
+        var since: Date
+    }
+
+    let store: any FHIRStore
+    /// The delivery log.
+    public let log: DeliveryLog
+    let host: any SubscriptionHost
+    /// The websocket clients.
+    public let hub: WebSocketHub
+    let sender: RestHookSender
+    let configuration: Configuration
+    let logger: Logger
+    private let tracked = Mutex<[String: Tracked]?>(nil)
+    private let postingTo = Mutex<Set<String>>([])
+
+    public init(store: any FHIRStore, log: DeliveryLog, host: any SubscriptionHost, hub: WebSocketHub = WebSocketHub(),
+                configuration: Configuration = Configuration(), logger: Logger = Logger(label: "dossier.subscriptions")) {
+        self.store = store
+        self.log = log
+        self.host = host
+        self.hub = hub
+        self.configuration = configuration
+        self.sender = RestHookSender(timeout: configuration.requestTimeout)
+        self.logger = logger
+    }
+
+    /// Runs until the task is cancelled.
+    public func run() async {
+        while !Task.isCancelled {
+            do {
+                while try await followFeed() {}
+                try await deliverDue()
+            } catch {
+                logger.warning("subscription dispatch: \(error)")
+            }
+            try? await Task.sleep(for: configuration.pollInterval)
+        }
+        await sender.shutdown()
+    }
+
+    // MARK: Matching
+
+    /// Matches one batch of changes after the cursor; true when there may be more.
+    func followFeed() async throws -> Bool {
+        var subscriptions = try await loadSubscriptions()
+        let changes = try await store.changes(after: try await log.cursor(), limit: configuration.batchSize)
+        guard let last = changes.last else { return false }
+        var deliveries: [DeliveryLog.NewDelivery] = []
+        for change in changes {
+            let resource = change.resource
+            if resource.type == "Subscription" {
+                apply(resource, to: &subscriptions)
+                continue
+            }
+            if resource.isDeleted { continue }
+            for (id, entry) in subscriptions.sorted(by: { $0.key < $1.key }) {
+                let s = entry.definition
+                guard s.isActive, let channel = s.channel, s.criteriaType == resource.type, resource.lastUpdated > entry.since else { continue }
+                do {
+                    if try await host.matches(s, resource) {
+                        deliveries.append(.init(subscriptionID: id, channel: channel, resource: resource, changeSequence: change.sequence))
+                    }
+                } catch let error as FHIRError {
+                    logger.warning("Subscription/\(id): criteria cannot be run: \(error)")
+                    subscriptions[id]?.definition.status = "error"
+                    try await host.setStatus(subscriptionID: id, status: "error", error: "The criteria cannot be run: " + error.issues.map(\.diagnostics).joined(separator: "; "))
+                }
+            }
+        }
+        try await log.record(through: last.sequence, deliveries: deliveries, now: Date())
+        tracked.withLock { $0 = subscriptions }
+        return changes.count == configuration.batchSize
+    }
+
+    /// The subscriptions as of the cursor: loaded from the store on first use, then kept up to date from the feed.
+    private func loadSubscriptions() async throws -> [String: Tracked] {
+        if let known = tracked.withLock({ $0 }) { return known }
+        var result: [String: Tracked] = [:]
+        var position = PagePosition.first
+        while true {
+            let page = try await store.search(SearchQuery(type: "Subscription", condition: .everything, limit: 500, page: position))
+            for stored in page.resources {
+                guard let json = try? JSON.parse(stored.content) else { continue }
+                let created = try await store.vread(type: "Subscription", id: stored.id, version: 1)?.lastUpdated ?? stored.lastUpdated
+                result[stored.id] = Tracked(definition: SubscriptionDefinition(id: stored.id, json: json), since: created)
+            }
+            guard page.hasMore, let last = page.cursors.last else { break }
+            position = .after(last)
+        }
+        tracked.withLock { $0 = result }
+        return result
+    }
+
+    private func apply(_ resource: StoredResource, to subscriptions: inout [String: Tracked]) {
+        guard !resource.isDeleted, let json = try? JSON.parse(resource.content) else {
+            subscriptions[resource.id] = nil
+            return
+        }
+        let definition = SubscriptionDefinition(id: resource.id, json: json)
+        let since = subscriptions[resource.id]?.since ?? resource.lastUpdated
+        subscriptions[resource.id] = Tracked(definition: definition, since: since)
+    }
+
+    /// The subscription as last seen in the feed.
+    func subscription(_ id: String) -> SubscriptionDefinition? {
+        tracked.withLock { $0?[id]?.definition }
+    }
+
+    // MARK: Delivery
+
+    /// Starts the deliveries that are due: one rest-hook sequence per subscription at a time (in the background),
+    /// the websocket pings to bound clients.
+    func deliverDue() async throws {
+        for id in try await log.subscriptionsWithOpenDeliveries() {
+            guard let s = subscription(id), s.isActive else { continue }
+            switch s.channel {
+            case .restHook?:
+                let started = postingTo.withLock { $0.insert(id).inserted }
+                guard started else { continue }
+                Task {
+                    defer { _ = postingTo.withLock { $0.remove(id) } }
+                    do { try await deliverRestHook(s) } catch { logger.warning("Subscription/\(id): \(error)") }
+                }
+            case .websocket?:
+                try await deliverWebSocket(s)
+            case nil:
+                continue
+            }
+        }
+    }
+
+    /// Posts a subscription's due notifications in order; stops at the first failure (its retry waits).
+    func deliverRestHook(_ s: SubscriptionDefinition) async throws {
+        while !Task.isCancelled {
+            let open = try await log.openDeliveries(subscriptionID: s.id, limit: 20)
+            guard !open.isEmpty else { return }
+            for delivery in open {
+                let now = Date()
+                guard delivery.nextAttemptAt <= now else { return }
+                guard let content = try await host.notificationContent(s, type: delivery.resourceType, id: delivery.resourceID, version: delivery.resourceVersion) else {
+                    try await log.update(delivery, status: .withheld, attempted: false, error: "The owner may not read \(delivery.resourceType)/\(delivery.resourceID) at delivery time", now: now)
+                    continue
+                }
+                let body = s.payload == nil ? [] : content
+                switch await sender.post(s, delivery, body: body, secret: log.secret(for: s.id), now: now) {
+                case .delivered:
+                    try await log.update(delivery, status: .delivered, attempted: true, error: nil, now: Date())
+                case .failed(let reason):
+                    let attempts = delivery.attempts + 1
+                    let first = delivery.firstAttemptAt ?? now
+                    if let next = configuration.retry.nextAttempt(afterAttempts: attempts, firstAttempt: first, now: Date()) {
+                        logger.info("Subscription/\(s.id) event \(delivery.event): attempt \(attempts) failed (\(reason)); next at \(next)")
+                        try await log.update(delivery, status: .pending, attempted: true, error: reason, nextAttempt: next, now: Date())
+                    } else {
+                        let why = "Gave up on event \(delivery.event) after \(attempts) attempts over \(Int(Date().timeIntervalSince(first))) s: \(reason)"
+                        logger.warning("Subscription/\(s.id): \(why)")
+                        try await log.update(delivery, status: .failed, attempted: true, error: why, now: Date())
+                        try await host.setStatus(subscriptionID: s.id, status: "error", error: why)
+                        tracked.withLock { $0?[s.id]?.definition.status = "error" }
+                    }
+                    return
+                }
+            }
+        }
+    }
+
+    /// Sends a bound client the pending pings, in order: `ping <subscription id> <event>`.
+    func deliverWebSocket(_ s: SubscriptionDefinition) async throws {
+        guard await hub.connection(of: s.id) != nil else { return }
+        for delivery in try await log.openDeliveries(subscriptionID: s.id, limit: 100) where delivery.status == .pending {
+            let now = Date()
+            guard try await host.notificationContent(s, type: delivery.resourceType, id: delivery.resourceID, version: delivery.resourceVersion) != nil else {
+                try await log.update(delivery, status: .withheld, attempted: false, error: "The owner may not read \(delivery.resourceType)/\(delivery.resourceID) at delivery time", now: now)
+                continue
+            }
+            guard await hub.send(s.id, "ping \(s.id) \(delivery.event)") else { return }
+            try await log.update(delivery, status: .sent, attempted: true, error: nil, now: now)
+        }
+    }
+}
