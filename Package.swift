@@ -17,6 +17,7 @@ let package = Package(
         .library(name: "Auth", targets: ["Auth"]),
         .library(name: "Audit", targets: ["Audit"]),
         .library(name: "SQLiteAudit", targets: ["SQLiteAudit"]),
+        .library(name: "Summary", targets: ["Summary"]),
     ],
     dependencies: [
         .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
@@ -63,9 +64,11 @@ let package = Package(
         ]),
         // The store conformance suite, run by every backend's tests.
         .target(name: "StoreConformance", dependencies: ["Store", "FHIRCore"], path: "Tests/StoreConformance"),
+        // Layer 6: the International Patient Summary (IPS `$summary`) built through the store under the actor's access filter.
+        .target(name: "Summary", dependencies: ["FHIRCore", "Store", "Access"]),
         // Layer 7a: FHIR interactions as plain functions, no HTTP.
         .target(name: "FHIRServer", dependencies: [
-            "FHIRCore", "FHIRPath", "Search", "Store", "Access", "Audit",
+            "FHIRCore", "FHIRPath", "Search", "Store", "Access", "Audit", "Summary",
             .product(name: "Logging", package: "swift-log"),
         ]),
         // Sign-in: the OAuth 2.0 / SMART authorisation server's logic and its own small database (no HTTP).
@@ -110,6 +113,7 @@ let package = Package(
             "FHIRCore",
             .product(name: "PropertyBased", package: "swift-property-based"),
         ], resources: [.copy("Fixtures")]),
+        .testTarget(name: "SummaryTests", dependencies: ["Summary", "FHIRCore", "Store", "Access"]),
         .testTarget(name: "SQLiteStoreTests", dependencies: ["SQLiteStore", "StoreConformance", "Store", "FHIRCore"]),
         .testTarget(name: "FHIRServerTests", dependencies: ["FHIRServer", "Search", "SQLiteStore", "Store", "FHIRCore", "Access"]),
         .testTarget(name: "DossierHTTPTests", dependencies: [
