@@ -50,6 +50,9 @@ public struct SystemCode: Sendable, Hashable, CustomStringConvertible {
         public static let dossierAccessMode = "https://dossier.health/CodeSystem/access-mode"
         /// Dossier record origin (patient-added).
         public static let dossierRecordOrigin = "https://dossier.health/CodeSystem/record-origin"
+        /// Dossier's built-in notifications (`Communication.category`): `new-document`, `emergency-access`,
+        /// `consult-reminder`, `professional-authorised`. Written by the server only; read by their recipients.
+        public static let dossierNotification = "https://dossier.health/CodeSystem/notification"
         /// Consent scopes (patient-privacy).
         public static let consentScope = "http://terminology.hl7.org/CodeSystem/consentscope"
     }
