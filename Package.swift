@@ -18,6 +18,7 @@ let package = Package(
         .library(name: "Audit", targets: ["Audit"]),
         .library(name: "SQLiteAudit", targets: ["SQLiteAudit"]),
         .library(name: "Subscriptions", targets: ["Subscriptions"]),
+        .library(name: "Summary", targets: ["Summary"]),
     ],
     dependencies: [
         .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
@@ -74,9 +75,11 @@ let package = Package(
             .product(name: "Crypto", package: "swift-crypto"),
             .product(name: "Logging", package: "swift-log"),
         ]),
+        // Layer 6: the International Patient Summary (IPS `$summary`) built through the store under the actor's access filter.
+        .target(name: "Summary", dependencies: ["FHIRCore", "Store", "Access"]),
         // Layer 7a: FHIR interactions as plain functions, no HTTP.
         .target(name: "FHIRServer", dependencies: [
-            "FHIRCore", "FHIRPath", "Search", "Store", "Access", "Audit", "Subscriptions",
+            "FHIRCore", "FHIRPath", "Search", "Store", "Access", "Audit", "Subscriptions", "Summary",
             .product(name: "Logging", package: "swift-log"),
         ]),
         // Sign-in: the OAuth 2.0 / SMART authorisation server's logic and its own small database (no HTTP).
@@ -122,6 +125,7 @@ let package = Package(
             "FHIRCore",
             .product(name: "PropertyBased", package: "swift-property-based"),
         ], resources: [.copy("Fixtures")]),
+        .testTarget(name: "SummaryTests", dependencies: ["Summary", "FHIRCore", "Store", "Access"]),
         .testTarget(name: "SQLiteStoreTests", dependencies: ["SQLiteStore", "StoreConformance", "Store", "FHIRCore"]),
         .testTarget(name: "FHIRServerTests", dependencies: ["FHIRServer", "Search", "SQLiteStore", "Store", "FHIRCore", "Access"]),
         .testTarget(name: "DossierHTTPTests", dependencies: [

@@ -55,6 +55,9 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "How long an emergency access ($break-glass) lasts, e.g. 4h.")
     var emergencyAccessLifetime = Lifetime(seconds: 4 * 3600)
 
+    @Option(help: "How often the two-week consult reminders (rule 1) are looked for and sent, e.g. 10m.")
+    var reminderInterval = Lifetime(seconds: 600)
+
     @Option(help: "How long an access token lives.")
     var accessTokenLifetime = Lifetime(seconds: 3600)
 
@@ -122,12 +125,13 @@ struct ServeCommand: AsyncParsableCommand {
         let dispatching = Task.detached { await dispatcher.run() }
         let app = buildApplication(service: service, http: http, auth: authServer, subscriptions: dispatcher, logger: Logger(label: "dossier.http"))
         let hostPart = host.contains(":") ? "[\(host)]" : host
-        // Rule 1's two-week nudge, every ten minutes (the first shortly after start).
+        // Rule 1's two-week consult reminder, every --reminder-interval (the first shortly after start).
+        let interval = max(reminderInterval.seconds, 1)
         let nudges = Task.detached {
+            try? await Task.sleep(for: .seconds(min(30, interval)))
             while !Task.isCancelled {
-                try? await Task.sleep(for: .seconds(30))
-                do { try await service.sendAnnouncementNudges() } catch { logger.warning("announcement nudges failed: \(error)") }
-                try? await Task.sleep(for: .seconds(570))
+                do { try await service.sendAnnouncementNudges() } catch { logger.warning("consult reminders failed: \(error)") }
+                try? await Task.sleep(for: .seconds(interval))
             }
         }
         defer { nudges.cancel() }

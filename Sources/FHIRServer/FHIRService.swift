@@ -133,6 +133,7 @@ public final class FHIRService: Sendable {
             if p[1] == "_history" { if isRead { return try await history(request, scope: .type(type)) } }
             else if p[1] == "_search" { if m == .post { return try await search(request, scope: .type(type)) } }
             else if p[1] == "$reindex" { if m == .post { return try await reindex(request, type: type) } }
+            else if type == "Patient", p[1] == "$summary" { if isRead || m == .post { return try await summary(request, patientID: nil) } }
             else if p[1].hasPrefix("$") { throw FHIRError(.notImplemented, "Operation \(p[1]) is not supported") }
             else {
                 let id = try resourceID(p[1])
@@ -149,6 +150,11 @@ public final class FHIRService: Sendable {
             if type == "Patient", p[2] == "$everything" {
                 let id = try resourceID(p[1])
                 if isRead || m == .post { return try await everything(request, patientID: id) }
+                throw FHIRError(.methodNotAllowed, "\(m.rawValue) is not allowed on [base]/\(p.joined(separator: "/"))")
+            }
+            if type == "Patient", p[2] == "$summary" {
+                let id = try resourceID(p[1])
+                if isRead || m == .post { return try await summary(request, patientID: id) }
                 throw FHIRError(.methodNotAllowed, "\(m.rawValue) is not allowed on [base]/\(p.joined(separator: "/"))")
             }
             if type == "Patient", p[2] == "$break-glass" {

@@ -31,6 +31,10 @@ public struct ServerConfiguration: Sendable {
     public var matrix: AuthorisationMatrix = .default
     /// How long an emergency access (`$break-glass`) lasts.
     public var emergencyAccessDuration: TimeInterval = 4 * 3600
+    /// Whether client writes trigger the built-in notifications (a new document to the GP, a new authorisation to
+    /// the patient and the professional). On by default; the in-process importer (`dossier import`) turns it off:
+    /// loading a history must not tell GPs of years-old documents one by one.
+    public var notifications = true
 
     public init(
         baseURL: String = "http://127.0.0.1:8080/fhir",

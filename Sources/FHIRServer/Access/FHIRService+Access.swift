@@ -246,6 +246,7 @@ extension FHIRService {
         case .emergencyObjected: "The patient objected to emergency access"
         case .professionMayNotBreakTheGlass: "Your profession may not declare an emergency with this purpose"
         case .notAProfessional: "Only professionals may do this"
+        case .serverNotification: "Notifications (Communication with a category of \(SystemCode.Systems.dossierNotification)) are written by the server only"
         }
     }
 }

@@ -45,6 +45,7 @@ extension FHIRService {
             var operations: [JSON] = [["name": "reindex", "definition": "https://dossier.health/OperationDefinition/reindex"]]
             if type == "Patient" {
                 operations.append(["name": "everything", "definition": "http://hl7.org/fhir/OperationDefinition/Patient-everything"])
+                operations.append(["name": "summary", "definition": "http://hl7.org/fhir/uv/ips/OperationDefinition/summary"])
             }
             resource["operation"] = .array(operations)
             return .object(resource)

@@ -35,7 +35,9 @@ extension FHIRService {
             if let match = matches.first { return .existing(match) }
         }
         try authorizeWrite(tx, access, type: type, id: id, resource: resource, current: nil)
-        return .created(try writer.put(tx, type: type, id: id, resource: resource, method: .create, current: nil, precomputed: precomputed, index: index))
+        let stored = try writer.put(tx, type: type, id: id, resource: resource, method: .create, current: nil, precomputed: precomputed, index: index)
+        try notifyAfterWrite(tx, stored, previous: nil, now: access.now)
+        return .created(stored)
     }
 
     // MARK: update
@@ -65,6 +67,7 @@ extension FHIRService {
         try authorizeWrite(tx, access, type: type, id: id, resource: resource, current: current)
         try checkIfMatch(ifMatch, current: current, type: type, id: id)
         let stored = try writer.put(tx, type: type, id: id, resource: resource, method: .update, current: current, precomputed: precomputed, index: index)
+        try notifyAfterWrite(tx, stored, previous: current, now: access.now)
         return (current == nil || current!.isDeleted) ? .created(stored) : .updated(stored)
     }
 

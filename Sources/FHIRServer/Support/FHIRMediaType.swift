@@ -9,6 +9,8 @@ enum FHIRMediaType {
         if let format = request.queryValue("_format")?.lowercased() {
             let ok = ["json", "application/json", "application/fhir+json", "application/json+fhir", "text/json"]
             let base = format.split(separator: ";").first.map { String($0.trimmingHTTPWhitespace) } ?? format
+            // `$summary` also renders itself as a printable HTML page.
+            if request.path.last == "$summary", isHTMLFormat(base) { return }
             guard ok.contains(base) else {
                 throw FHIRError(.notAcceptable, "_format '\(format)' is not supported: this server produces FHIR JSON only (application/fhir+json)")
             }
@@ -22,6 +24,12 @@ enum FHIRMediaType {
         if !acceptable {
             throw FHIRError(.notAcceptable, "Accept '\(accept)' is not supported: this server produces FHIR JSON only (application/fhir+json)")
         }
+    }
+
+    /// Whether a `_format` value asks for HTML (`html`, `text/html`).
+    static func isHTMLFormat(_ format: String) -> Bool {
+        let base = format.split(separator: ";").first.map { String($0.trimmingHTTPWhitespace) } ?? format
+        return base == "html" || base == "text/html"
     }
 
     /// Checks the body's `Content-Type` for a resource or Bundle body.
