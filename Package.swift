@@ -17,6 +17,7 @@ let package = Package(
         .library(name: "Auth", targets: ["Auth"]),
         .library(name: "Audit", targets: ["Audit"]),
         .library(name: "SQLiteAudit", targets: ["SQLiteAudit"]),
+        .library(name: "Documents", targets: ["Documents"]),
     ],
     dependencies: [
         .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
@@ -63,9 +64,14 @@ let package = Package(
         ]),
         // The store conformance suite, run by every backend's tests.
         .target(name: "StoreConformance", dependencies: ["Store", "FHIRCore"], path: "Tests/StoreConformance"),
+        // Layer 6: documents (IHE MHD): the content store by SHA-256, the ITI-65 rules, the DMP type/class codes.
+        .target(name: "Documents", dependencies: [
+            "FHIRCore",
+            .product(name: "Crypto", package: "swift-crypto"),
+        ], resources: [.copy("Resources")]),
         // Layer 7a: FHIR interactions as plain functions, no HTTP.
         .target(name: "FHIRServer", dependencies: [
-            "FHIRCore", "FHIRPath", "Search", "Store", "Access", "Audit",
+            "FHIRCore", "FHIRPath", "Search", "Store", "Access", "Audit", "Documents",
             .product(name: "Logging", package: "swift-log"),
         ]),
         // Sign-in: the OAuth 2.0 / SMART authorisation server's logic and its own small database (no HTTP).
@@ -80,7 +86,7 @@ let package = Package(
         ]),
         // Layer 7b: the Hummingbird adapter (routing, content negotiation, headers, the SMART endpoints).
         .target(name: "DossierHTTP", dependencies: [
-            "FHIRServer", "FHIRCore", "Store", "Auth",
+            "FHIRServer", "FHIRCore", "Store", "Auth", "Documents",
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "HummingbirdAuth", package: "hummingbird-auth"),
             .product(name: "Mustache", package: "swift-mustache"),
@@ -111,7 +117,8 @@ let package = Package(
             .product(name: "PropertyBased", package: "swift-property-based"),
         ], resources: [.copy("Fixtures")]),
         .testTarget(name: "SQLiteStoreTests", dependencies: ["SQLiteStore", "StoreConformance", "Store", "FHIRCore"]),
-        .testTarget(name: "FHIRServerTests", dependencies: ["FHIRServer", "Search", "SQLiteStore", "Store", "FHIRCore", "Access"]),
+        .testTarget(name: "FHIRServerTests", dependencies: ["FHIRServer", "Search", "SQLiteStore", "Store", "FHIRCore", "Access", "Documents"]),
+        .testTarget(name: "DocumentsTests", dependencies: ["Documents", "FHIRCore"]),
         .testTarget(name: "DossierHTTPTests", dependencies: [
             "DossierHTTP", "Auth", "FHIRServer", "SQLiteStore", "FHIRCore", "SQLiteAudit", "Audit",
             .product(name: "HummingbirdTesting", package: "hummingbird"),

@@ -38,6 +38,12 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "The largest accepted request body, in bytes (larger requests get 413).")
     var maxBodyBytes = ServerConfiguration().maxBodyBytes
 
+    @Option(help: "The largest document accepted as a raw Binary upload, in bytes (streamed to DATA/content, not held in memory; larger uploads get 413).")
+    var maxDocumentBytes = ServerConfiguration().maxDocumentBytes
+
+    @Option(help: "The largest document returned inline as base64 in a FHIR JSON Binary, in bytes (larger ones are served as raw bytes only).")
+    var maxInlineDocumentBytes = ServerConfiguration().maxInlineDocumentBytes
+
     @Flag(inversion: .prefixedNo, help: ArgumentHelp(
         "Serve the SMART on FHIR sign-in endpoints (/authorize, /token, ...) and apply the shared-record access rules to every request.",
         discussion: "With --no-auth, no token is needed and nothing is restricted: for development only."))
@@ -71,6 +77,7 @@ struct ServeCommand: AsyncParsableCommand {
         guard (0...65535).contains(port) else { throw ValidationError("--port must be between 0 and 65535.") }
         guard audit || !auth else { throw ValidationError("--no-audit needs --no-auth: a server that applies the access rules records every access.") }
         guard maxBodyBytes > 0 else { throw ValidationError("--max-body-bytes must be positive.") }
+        guard maxDocumentBytes > 0, maxInlineDocumentBytes >= 0 else { throw ValidationError("--max-document-bytes must be positive and --max-inline-document-bytes not negative.") }
         if let baseURL, URL(string: baseURL)?.scheme == nil {
             throw ValidationError("--base-url must be an absolute URL such as http://example.org/fhir.")
         }
@@ -90,6 +97,9 @@ struct ServeCommand: AsyncParsableCommand {
         let store = try dataDirectory.openStore()
         var configuration = ServerConfiguration(baseURL: effectiveBaseURL, maxBodyBytes: maxBodyBytes)
         configuration.accessRules = auth
+        configuration.contentDirectory = dataDirectory.path + "/content"
+        configuration.maxDocumentBytes = maxDocumentBytes
+        configuration.maxInlineDocumentBytes = maxInlineDocumentBytes
         configuration.emergencyAccessDuration = TimeInterval(emergencyAccessLifetime.seconds)
         if let accessMatrix { configuration.matrix = try AuthorisationMatrix(contentsOfFile: accessMatrix) }
         let http = HTTPServerConfiguration(host: host, port: port)

@@ -1,5 +1,6 @@
 import Access
 import Audit
+import Documents
 import FHIRCore
 import Foundation
 import Logging
@@ -27,6 +28,8 @@ public final class FHIRService: Sendable {
     /// The audit trail every interaction is recorded in before its response leaves (rule 8); nil: not audited
     /// (the in-process importer, tests of the REST layer).
     public let auditLog: (any AuditLog)?
+    /// Where document content lives, by SHA-256 (``ServerConfiguration/contentDirectory``).
+    public let contentStore: ContentStore
 
     public init(store: any FHIRStore, configuration: ServerConfiguration = .init(), auditLog: (any AuditLog)? = nil,
                 logger: Logger = Logger(label: "dossier.fhir")) {
@@ -37,6 +40,8 @@ public final class FHIRService: Sendable {
         let engines = SearchEngine(configuration: configuration)
         self.searchEngines = engines
         self.writer = ResourceWriter(engine: engines)
+        self.contentStore = ContentStore(directory: configuration.contentDirectory
+            ?? FileManager.default.temporaryDirectory.appendingPathComponent("dossier-content-\(UUID().uuidString)").path)
     }
 
     /// Handles one interaction. Never throws: every failure becomes an OperationOutcome response with its status.
@@ -44,6 +49,7 @@ public final class FHIRService: Sendable {
         var request = request
         request.access = RequestAccess(caller: request.caller, actor: nil, now: Date())
         let response = await respond(&request)
+        request.access.contents.settle(contentStore, keep: response.status < 400)
         do {
             try await audit(request, response)
         } catch {
@@ -95,6 +101,7 @@ public final class FHIRService: Sendable {
         let p = request.path
         let m = request.method
         let isRead = m == .get || m == .head
+        if p.first == "Binary", let response = try await documentContent(request) { return response }
         if p.first == "AuditEvent" {
             // The audit trail answers for AuditEvent; it is append-only, written by the server alone.
             if p.count == 1, isRead { return try await auditSearch(request) }
