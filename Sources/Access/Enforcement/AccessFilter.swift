@@ -72,7 +72,9 @@ public struct AccessFilter: Sendable {
     /// records are the same person), a `MessageHeader`, a `Contract`, a `GuidanceResponse` (about a subject),
     /// `VerificationResult`, `EnrollmentResponse`, `PaymentNotice` and `PaymentReconciliation` (insurance and
     /// payment matters). Until each has rules of its own, only the administrator reads or writes them: being
-    /// outside the compartment must not make them readable by everyone.
+    /// outside the compartment must not make them readable by everyone. `Binary` has rules of its own for reads
+    /// and writes (its content follows the DocumentReference its `securityContext` names, decided by the server's
+    /// document rules); it stays here for searches, which remain the administrator's.
     public static let administratorOnlyTypes: Set<String> = [
         "Binary", "Bundle", "Task", "Linkage", "MessageHeader", "Contract", "GuidanceResponse",
         "VerificationResult", "EnrollmentResponse", "PaymentNotice", "PaymentReconciliation",

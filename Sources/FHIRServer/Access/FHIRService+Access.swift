@@ -202,6 +202,7 @@ extension FHIRService {
     func mayRead(_ stored: StoredResource, access: RequestAccess) async throws -> Bool {
         guard let actor = access.actor else { return true }
         if let owned = ownedReadPermitted(actor, stored) { return owned }
+        if stored.type == "Binary", actor != .administrator { return try await mayReadBinary(stored, access: access) }
         if let decision = decisionWithoutRecord(actor, .read, type: stored.type, patientKey: stored.patientKey, at: access.now) { return decision.isPermitted }
         let context = try await patientContexts([stored.patientKey], now: access.now)[stored.patientKey] ?? PatientAccessContext(patientID: stored.patientKey)
         let decision = decide(actor, .read, context, .extract(from: try JSON.parse(stored.content)), at: access.now)
@@ -213,6 +214,7 @@ extension FHIRService {
     func mayRead(_ stored: StoredResource, in tx: any StoreTransaction, access: RequestAccess) throws -> Bool {
         guard let actor = access.actor else { return true }
         if let owned = ownedReadPermitted(actor, stored) { return owned }
+        if stored.type == "Binary", actor != .administrator { return try mayReadBinary(stored, in: tx, access: access) }
         if let decision = decisionWithoutRecord(actor, .read, type: stored.type, patientKey: stored.patientKey, at: access.now) { return decision.isPermitted }
         return decide(actor, .read, try patientContext(tx, stored.patientKey), .extract(from: try JSON.parse(stored.content)), at: access.now).isPermitted
     }

@@ -19,7 +19,7 @@ extension FHIRService {
         let id = Self.newID()
         let index = writer.allEntries(resource, type: type)
         let access = request.access
-        let outcome = try await store.write { tx in
+        let outcome = try await writeWithDocumentRules(access) { tx in
             try self.createInTransaction(tx, access, type: type, id: id, resource: resource, ifNoneExist: condition, index: index)
         }
         return writeResponse(outcome, request: request)
@@ -55,7 +55,7 @@ extension FHIRService {
         let ifMatch = try ifMatchVersion(request)
         let index = writer.allEntries(resource, type: type)
         let access = request.access
-        let outcome = try await store.write { tx in
+        let outcome = try await writeWithDocumentRules(access) { tx in
             try self.updateInTransaction(tx, access, type: type, id: id, resource: resource, ifMatch: ifMatch, index: index)
         }
         return writeResponse(outcome, request: request)
@@ -79,7 +79,7 @@ extension FHIRService {
         let ifMatch = try ifMatchVersion(request)
         let newID = Self.newID()
         let access = request.access
-        let outcome = try await store.write { tx in
+        let outcome = try await writeWithDocumentRules(access) { tx in
             try self.conditionalUpdateInTransaction(tx, access, type: type, query: query, resource: resource, ifMatch: ifMatch, newID: newID)
         }
         return writeResponse(outcome, request: request)
@@ -111,7 +111,7 @@ extension FHIRService {
         try requireScope(.delete, type, request.access)
         let ifMatch = try ifMatchVersion(request)
         let access = request.access
-        let outcome = try await store.write { tx in
+        let outcome = try await writeWithDocumentRules(access) { tx in
             try self.deleteInTransaction(tx, access, type: type, id: id, ifMatch: ifMatch)
         }
         return writeResponse(outcome, request: request)
@@ -130,7 +130,7 @@ extension FHIRService {
         try requireScope(.delete, type, request.access)
         let query = Self.restricted(try ConditionalQuery.parse(type: type, items: request.query), try await accessFilter(request.access))
         let access = request.access
-        let outcome = try await store.write { tx in
+        let outcome = try await writeWithDocumentRules(access) { tx in
             try self.conditionalDeleteInTransaction(tx, access, type: type, query: query)
         }
         return writeResponse(outcome, request: request)
@@ -162,7 +162,7 @@ extension FHIRService {
         let query = try id == nil ? Self.restricted(ConditionalQuery.parse(type: type, items: request.query), filter) : nil
         let access = request.access
         if let id { try await requireVisibleIfDeleted(type: type, id: id, access: access) }
-        let outcome = try await store.write { tx in
+        let outcome = try await writeWithDocumentRules(access) { tx in
             try self.patchInTransaction(tx, access, type: type, id: id, query: query, patch: patch, ifMatch: ifMatch)
         }
         return writeResponse(outcome, request: request)

@@ -6,6 +6,8 @@ enum FHIRMediaType {
 
     /// Checks `_format` and `Accept`: JSON (or anything) is fine; a request for XML only is 406.
     static func checkAcceptable(_ request: FHIRRequest) throws(FHIRError) {
+        // A document's content is served in its own media type (ITI-68); FHIRService+Documents negotiates it.
+        if request.path.first == "Binary" { return }
         if let format = request.queryValue("_format")?.lowercased() {
             let ok = ["json", "application/json", "application/fhir+json", "application/json+fhir", "text/json"]
             let base = format.split(separator: ";").first.map { String($0.trimmingHTTPWhitespace) } ?? format
