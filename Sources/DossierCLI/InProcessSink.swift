@@ -12,6 +12,8 @@ struct InProcessSink: BundleSink {
         var configuration = ServerConfiguration(maxBodyBytes: Int(Int32.max), maxBundleEntries: 1_000_000)
         // Loading a history does not notify GPs of each old document (docs/ARCHITECTURE.md, "Notifications").
         configuration.notifications = false
+        // Binaries' content goes where `serve` reads it.
+        configuration.contentDirectory = dataDirectory.path + "/content"
         service = FHIRService(store: store, configuration: configuration, logger: logger)
     }
 

@@ -103,7 +103,10 @@ struct DocumentAccessTests {
             #expect(await w.upload("stranger", "s2", context: "Patient/pat", "intrusion").status == 403)
             #expect(await w.upload("gp", "s3", context: nil, "no document").status == 403)
             #expect(await w.upload("doc", "b-d-discharge", context: "Patient/other", "replacing").status == 403, "the current version's document decides too")
-            #expect(w.contentFiles() == before)
+            let json = #"{"resourceType":"Binary","id":"j1","contentType":"text/plain","securityContext":{"reference":"Patient/pat"},"data":"aW50cnVzaW9u"}"#
+            #expect(await w.send("stranger", .put, "Binary/j1", body: Array(json.utf8), headers: ["content-type": "application/fhir+json"]).status == 403)
+            #expect(await w.send("doc", .put, "Binary/j2", body: Array(json.replacingOccurrences(of: "j1", with: "j2").utf8), headers: ["content-type": "application/fhir+json"]).status == 201)
+            #expect(w.contentFiles() == before + 1)
             // The document's author may replace its content; a professional with a care relationship and the patient
             // may add content for the record.
             #expect(await w.upload("doc", "b-d-discharge", context: nil, "corrected discharge letter").status == 200)

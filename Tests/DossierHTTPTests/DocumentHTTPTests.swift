@@ -49,6 +49,11 @@ struct DocumentHTTPTests {
                 #expect(response.headers[.contentLength] == "10")
                 #expect(Array(buffer: response.body) == Array(Self.document.suffix(10)))
             }
+            try await client.execute(uri: "/fhir/Binary/\(id)", method: .head) { response in
+                #expect(response.status == .ok)
+                #expect(response.headers[.contentLength] == "200000")
+                #expect(response.body.readableBytes == 0)
+            }
             try await client.execute(uri: "/fhir/Binary/\(id)", method: .get, headers: [.range: "bytes=300000-"]) { response in
                 #expect(response.status == .rangeNotSatisfiable)
                 #expect(response.headers[.contentRange] == "bytes */200000")

@@ -28,7 +28,26 @@ extension FHIRService {
         if p.count == 2, m == .get || m == .head, !p[1].hasPrefix("$"), !p[1].hasPrefix("_") {
             return try await retrieveDocument(request, id: try resourceID(p[1]))
         }
+        if (m == .post && p.count == 1) || (m == .put && p.count == 2), !request.body.isEmpty {
+            // A FHIR JSON Binary: its right to write is decided before its `data` goes to the content store too;
+            // the create or update then runs as for any resource.
+            let json = try parseBody(request.body)
+            if case .object(let binary) = json, binary["data"] != nil {
+                let id: String? = p.count == 2 ? try resourceID(p[1]) : nil
+                try await requireContentWrite(request.access, id: id, binary: binary)
+            }
+        }
         return nil
+    }
+
+    /// Throws unless the actor may write this Binary (decided as the store transaction will decide it); nothing to
+    /// decide for the operator or with the rules off.
+    private func requireContentWrite(_ access: RequestAccess, id: String?, binary: JSONObject) async throws {
+        guard let actor = access.actor, actor != .administrator else { return }
+        let binaryID = id ?? Self.newID()
+        try await store.write { tx in
+            try self.authorizeWrite(tx, access, type: "Binary", id: binaryID, resource: binary, current: try tx.read(type: "Binary", id: binaryID))
+        }
     }
 
     // MARK: ITI-68
@@ -141,10 +160,7 @@ extension FHIRService {
         }
         let ifMatch = try ifMatchVersion(request)
         // The right to write, before a byte of content is accepted.
-        let candidate = resource
-        try await store.write { tx in
-            try self.authorizeWrite(tx, access, type: "Binary", id: binaryID, resource: candidate, current: try tx.read(type: "Binary", id: binaryID))
-        }
+        try await requireContentWrite(access, id: binaryID, binary: resource)
         let limit = configuration.maxDocumentBytes
         if let declared = request.header("content-length").flatMap({ Int64($0.trimmingCharacters(in: .whitespaces)) }), declared > limit {
             throw FHIRError(.payloadTooLarge, "The document (\(declared) bytes) exceeds the limit of \(limit) bytes")
