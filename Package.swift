@@ -18,6 +18,8 @@ let package = Package(
         .library(name: "Audit", targets: ["Audit"]),
         .library(name: "SQLiteAudit", targets: ["SQLiteAudit"]),
         .library(name: "Subscriptions", targets: ["Subscriptions"]),
+        .library(name: "Summary", targets: ["Summary"]),
+        .library(name: "Documents", targets: ["Documents"]),
     ],
     dependencies: [
         .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
@@ -74,9 +76,17 @@ let package = Package(
             .product(name: "Crypto", package: "swift-crypto"),
             .product(name: "Logging", package: "swift-log"),
         ]),
+        // Layer 6: the International Patient Summary (IPS `$summary`) built through the store under the actor's access filter.
+        .target(name: "Summary", dependencies: ["FHIRCore", "Store", "Access"]),
+        // Layer 7a: FHIR interactions as plain functions, no HTTP.
+        // Layer 6: documents (IHE MHD): the content store by SHA-256, the ITI-65 rules, the DMP type/class codes.
+        .target(name: "Documents", dependencies: [
+            "FHIRCore",
+            .product(name: "Crypto", package: "swift-crypto"),
+        ], resources: [.copy("Resources")]),
         // Layer 7a: FHIR interactions as plain functions, no HTTP.
         .target(name: "FHIRServer", dependencies: [
-            "FHIRCore", "FHIRPath", "Search", "Store", "Access", "Audit", "Subscriptions",
+            "FHIRCore", "FHIRPath", "Search", "Store", "Access", "Audit", "Subscriptions", "Summary", "Documents",
             .product(name: "Logging", package: "swift-log"),
         ]),
         // Sign-in: the OAuth 2.0 / SMART authorisation server's logic and its own small database (no HTTP).
@@ -91,7 +101,7 @@ let package = Package(
         ]),
         // Layer 7b: the Hummingbird adapter (routing, content negotiation, headers, the SMART endpoints).
         .target(name: "DossierHTTP", dependencies: [
-            "FHIRServer", "FHIRCore", "Store", "Auth", "Subscriptions",
+            "FHIRServer", "FHIRCore", "Store", "Auth", "Subscriptions", "Documents",
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "HummingbirdWebSocket", package: "hummingbird-websocket"),
             .product(name: "HummingbirdAuth", package: "hummingbird-auth"),
@@ -122,8 +132,10 @@ let package = Package(
             "FHIRCore",
             .product(name: "PropertyBased", package: "swift-property-based"),
         ], resources: [.copy("Fixtures")]),
+        .testTarget(name: "SummaryTests", dependencies: ["Summary", "FHIRCore", "Store", "Access"]),
         .testTarget(name: "SQLiteStoreTests", dependencies: ["SQLiteStore", "StoreConformance", "Store", "FHIRCore"]),
-        .testTarget(name: "FHIRServerTests", dependencies: ["FHIRServer", "Search", "SQLiteStore", "Store", "FHIRCore", "Access"]),
+        .testTarget(name: "FHIRServerTests", dependencies: ["FHIRServer", "Search", "SQLiteStore", "Store", "FHIRCore", "Access", "Documents"]),
+        .testTarget(name: "DocumentsTests", dependencies: ["Documents", "FHIRCore"]),
         .testTarget(name: "DossierHTTPTests", dependencies: [
             "DossierHTTP", "Auth", "FHIRServer", "SQLiteStore", "FHIRCore", "SQLiteAudit", "Audit",
             .product(name: "HummingbirdTesting", package: "hummingbird"),

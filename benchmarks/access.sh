@@ -18,17 +18,8 @@ CONNECTIONS=${CONNECTIONS:-16}
 run_ceiling
 run_fsync_ceiling
 
-if [ -f "$SOURCE/dossier.sqlite" ]; then DATA=$SOURCE; else
-  DATA=$WORK/data
-  "$BIN/dossier" import "$SOURCE" --data-dir "$DATA" --quiet 2>&1 | tail -1
-fi
+use_data "$SOURCE"
 BASE=http://127.0.0.1:18080/fhir
-
-serve() {  # serve [flags...]: starts the server on the data folder
-  "$BIN/dossier" serve --port 18080 --data-dir "$DATA" "$@" >>"$WORK/serve.log" 2>&1 & PIDS+=($!)
-  wait_http http://127.0.0.1:18080/health
-}
-stop() { kill "${PIDS[-1]}"; wait "${PIDS[-1]}" 2>/dev/null || true; unset 'PIDS[-1]'; }
 
 # Set-up with the rules on: a doctor at a new organisation, authorised by one patient; the request paths.
 serve

@@ -1,10 +1,12 @@
 #!/usr/bin/env python3
-"""Set-up of benchmarks/access.sh, through the FHIR API with the rules on: picks the patient with the most
-Observations among a sample, creates a doctor (Practitioner + PractitionerRole at a new Organization), has the
-patient authorise them (a Consent created with the patient's own token), and writes the request paths (read by id of
-the patient's Observations; patient-scoped Observation searches by their codes) and the two tokens."""
+"""Set-up of benchmarks/access.sh and summary.sh, through the FHIR API with the rules on: picks the patient with the
+most Observations among a sample (PICK=median: the median one, a typical patient), creates a doctor (Practitioner +
+PractitionerRole at a new Organization), has the patient authorise them (a Consent created with the patient's own
+token), and writes the request paths (read by id of the patient's Observations; patient-scoped Observation searches
+by their codes; the patient's `$summary`) and the two tokens."""
 
 import json
+import os
 import subprocess
 import sys
 import urllib.request
@@ -26,7 +28,10 @@ def token(*args):
 
 patients = [e["resource"]["id"] for e in call("GET", "Patient?_count=20&_elements=id", admin)["entry"]]
 counts = {p: call("GET", f"Observation?patient=Patient/{p}&_summary=count", admin)["total"] for p in patients}
-patient = max(counts, key=counts.get)
+if os.environ.get("PICK") == "median":
+    patient = sorted(patients, key=lambda p: counts[p])[len(patients) // 2]
+else:
+    patient = max(counts, key=counts.get)
 call("PUT", "Organization/bench-hospital", admin, {"resourceType": "Organization", "id": "bench-hospital", "name": "Bench"})
 call("PUT", "Practitioner/bench-doctor", admin, {"resourceType": "Practitioner", "id": "bench-doctor", "name": [{"family": "Bench"}]})
 call("PUT", "PractitionerRole/bench-doctor-role", admin, {
@@ -48,7 +53,7 @@ observations = call("GET", f"Observation?patient=Patient/{patient}&_count=1000&_
 reads = [f"/fhir/Observation/{e['resource']['id']}" for e in observations]
 codes = sorted({(c.get("system", ""), c["code"]) for e in observations for c in e["resource"].get("code", {}).get("coding", [])})
 searches = [f"/fhir/Observation?patient=Patient/{patient}&code={quote(f'{s}|{c}', safe='')}" for s, c in codes]
-for name, lines in [("read", reads), ("search", searches)]:
+for name, lines in [("read", reads), ("search", searches), ("summary", [f"/fhir/Patient/{patient}/$summary"])]:
     with open(f"{out}/{name}.txt", "w") as f:
         f.write("\n".join(lines) + "\n")
 for name, value in [("patient", patient_token), ("doctor", doctor_token)]:

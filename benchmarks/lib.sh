@@ -43,6 +43,21 @@ run_ceiling() {
   kill "${PIDS[-1]}"; unset 'PIDS[-1]'
 }
 
+# use_data SOURCE: DATA is SOURCE when it is an imported data folder, else a fresh folder SOURCE is imported into.
+use_data() {
+  if [ -f "$1/dossier.sqlite" ]; then DATA=$1; else
+    DATA=$WORK/data
+    "$BIN/dossier" import "$1" --data-dir "$DATA" --quiet 2>&1 | tail -1
+  fi
+}
+
+# serve [flags...]: starts `dossier serve` on $DATA at port 18080 and waits for it; stop: stops the last one started.
+serve() {
+  "$BIN/dossier" serve --port 18080 --data-dir "$DATA" "$@" >>"$WORK/serve.log" 2>&1 & PIDS+=($!)
+  wait_http http://127.0.0.1:18080/health
+}
+stop() { kill "${PIDS[-1]}"; wait "${PIDS[-1]}" 2>/dev/null || true; unset 'PIDS[-1]'; }
+
 # run_fsync_ceiling: durable single-row SQLite commits per second on this disk (ceiling.sqlite_single_row_commit):
 # its inverse is the least latency a durable append (an audit record before a response) adds.
 run_fsync_ceiling() {

@@ -20,6 +20,9 @@ public enum AccessBasis: Sendable, Hashable {
     case ownBlock
     /// A professional recording an authorisation the patient gives in person, without access of their own yet.
     case inPersonConsent
+    /// A professional reading a built-in notification addressed to them (``ResourceAccessMetadata/notificationRecipients``),
+    /// whatever their access to the patient's record.
+    case recipient
 
     /// Whether the access is an override (break the glass), audited with DCM 110113 / 110127 and notified.
     public var isOverride: Bool {
@@ -40,7 +43,7 @@ public enum AccessBasis: Sendable, Hashable {
         case .patient: return [SystemCode(reason, "PATRQT")]
         case .representative: return [SystemCode(reason, "FAMRQT")]
         case .administrator: return [SystemCode(reason, "HOPERAT")]
-        case .authorised, .gp, .gpEquivalent, .careRelationship, .ownBlock, .inPersonConsent:
+        case .authorised, .gp, .gpEquivalent, .careRelationship, .ownBlock, .inPersonConsent, .recipient:
             return [SystemCode(reason, "TREAT")]
         }
     }

@@ -50,4 +50,6 @@ public enum DenialReason: String, Sendable, Hashable, CaseIterable {
     case professionMayNotBreakTheGlass
     /// Break the glass is for professionals.
     case notAProfessional
+    /// Built-in notifications (`Communication` in the notification category) are written by the server alone.
+    case serverNotification
 }

@@ -42,6 +42,10 @@ import Foundation
 ///   `INVISIBLE_REPRESENTANTS_LEGAUX` by the patient only. Nobody else, the operator included.
 /// - **Closed record (rule 9)**: professionals find nothing (break the glass included); the patient and
 ///   representatives may still read but change nothing until it is re-opened; the operator keeps system access.
+/// - **Built-in notifications** (a `Communication` in the `notification` category) are read by their recipients
+///   (a professional named personally, the patient and their representatives when the patient is a recipient) and
+///   the operator, nobody else, whatever their access to the record; nobody but the server and the operator writes
+///   them (403): a client cannot forge one.
 /// - **Operator** (`dossier token --admin`): reads, creates, updates and deletes anything (audited), but takes none
 ///   of the patient's decisions and never breaks the glass.
 public enum AccessPolicy {
@@ -56,6 +60,9 @@ public enum AccessPolicy {
             case .create, .update, .delete: action = .changeConsent
             default: break
             }
+        }
+        if let recipients = resource.notificationRecipients {
+            return decideForNotification(actor, action, recipients)
         }
         switch actor {
         case .administrator:
@@ -77,6 +84,25 @@ public enum AccessPolicy {
         case .read, .create, .update, .delete: .permit(.administrator)
         case .changeConsent, .addLabel, .removeLabel: .deny(.forbidden, .notTheActorsDecision)
         case .breakTheGlass: .deny(.forbidden, .notAProfessional)
+        }
+    }
+
+    /// A built-in notification is read by its recipients (the patient also by their representatives) and the
+    /// operator, by nobody else, whatever their access to the record; it is written by the server (or the operator)
+    /// alone, so that nobody can forge one.
+    @usableFromInline
+    static func decideForNotification(_ actor: AccessActor, _ action: AccessAction, _ recipients: [ActorReference]) -> AccessDecision {
+        if case .administrator = actor { return decideForAdministrator(action) }
+        guard action == .read else { return .deny(.forbidden, .serverNotification) }
+        switch actor {
+        case .administrator:
+            return .permit(.administrator)
+        case .patient(let id):
+            return recipients.contains(.patient(id)) ? .permit(.patient) : .deny(.notFound, .noAccess)
+        case .representative(let r):
+            return recipients.contains(.patient(r.patientID)) ? .permit(.representative) : .deny(.notFound, .noAccess)
+        case .professional(let p):
+            return recipients.contains(where: p.isPersonallyNamed(by:)) ? .permit(.recipient) : .deny(.notFound, .noAccess)
         }
     }
 

@@ -52,6 +52,11 @@ extension ResourceAccessMetadata {
             || metadata.authors.contains { if case .patient = $0 { true } else if case .relatedPerson = $0 { true } else { false } }
 
         if type == "Consent" { metadata.consent = try? ConsentParser.parse(resource).decision }
+        if type == "Communication", (resource["category"]?.arrayValue ?? []).contains(where: { concept in
+            ConsentParser.codings(of: concept).contains { $0.system == SystemCode.Systems.dossierNotification }
+        }) {
+            metadata.notificationRecipients = references(at: "recipient", in: resource)
+        }
         return metadata
     }
 

@@ -30,6 +30,10 @@ public struct ResourceAccessMetadata: Sendable, Hashable {
     public var addedByPatient: Bool
     /// For a `Consent`, its decision; nil for other resources and for a Consent that does not parse.
     public var consent: ConsentDecision?
+    /// For a built-in notification (a `Communication` whose category is in
+    /// ``SystemCode/Systems/dossierNotification``), its recipients: the only actors, besides the operator, who
+    /// read it. nil for every other resource.
+    public var notificationRecipients: [ActorReference]?
     /// The first instant at which an `INVISIBLE_PATIENT` resource becomes visible to the patient: one calendar month
     /// after ``documentDate``, same UTC time of day, the day clamped to the month's length (Jan 31 -> Feb 28/29).
     /// nil without a date: then only the author's removing the label shows it.

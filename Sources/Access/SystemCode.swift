@@ -55,6 +55,9 @@ public struct SystemCode: Sendable, Hashable, CustomStringConvertible {
         public static let dossierSubscriptionOwner = "https://dossier.health/CodeSystem/subscription-owner"
         /// The PractitionerRole the owner of a Subscription acted through when creating it (`meta.tag` code).
         public static let dossierSubscriptionOwnerRole = "https://dossier.health/CodeSystem/subscription-owner-role"
+        /// Dossier's built-in notifications (`Communication.category`): `new-document`, `emergency-access`,
+        /// `consult-reminder`, `professional-authorised`. Written by the server only; read by their recipients.
+        public static let dossierNotification = "https://dossier.health/CodeSystem/notification"
         /// Consent scopes (patient-privacy).
         public static let consentScope = "http://terminology.hl7.org/CodeSystem/consentscope"
     }

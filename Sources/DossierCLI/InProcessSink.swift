@@ -9,7 +9,9 @@ struct InProcessSink: BundleSink {
     /// Opens the store in `dataDirectory` with limits suited to loading the user's own files (large Bundles allowed).
     init(dataDirectory: DataDirectory, logger: Logger) throws {
         let store = try dataDirectory.openStore()
-        let configuration = ServerConfiguration(maxBodyBytes: Int(Int32.max), maxBundleEntries: 1_000_000)
+        var configuration = ServerConfiguration(maxBodyBytes: Int(Int32.max), maxBundleEntries: 1_000_000)
+        // Loading a history does not notify GPs of each old document (docs/ARCHITECTURE.md, "Notifications").
+        configuration.notifications = false
         service = FHIRService(store: store, configuration: configuration, logger: logger)
     }
 

@@ -39,6 +39,12 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "The largest accepted request body, in bytes (larger requests get 413).")
     var maxBodyBytes = ServerConfiguration().maxBodyBytes
 
+    @Option(help: "The largest document accepted as a raw Binary upload, in bytes (streamed to DATA/content, not held in memory; larger uploads get 413).")
+    var maxDocumentBytes = ServerConfiguration().maxDocumentBytes
+
+    @Option(help: "The largest document returned inline as base64 in a FHIR JSON Binary, in bytes (larger ones are served as raw bytes only).")
+    var maxInlineDocumentBytes = ServerConfiguration().maxInlineDocumentBytes
+
     @Flag(inversion: .prefixedNo, help: ArgumentHelp(
         "Serve the SMART on FHIR sign-in endpoints (/authorize, /token, ...) and apply the shared-record access rules to every request.",
         discussion: "With --no-auth, no token is needed and nothing is restricted: for development only."))
@@ -54,6 +60,9 @@ struct ServeCommand: AsyncParsableCommand {
 
     @Option(help: "How long an emergency access ($break-glass) lasts, e.g. 4h.")
     var emergencyAccessLifetime = Lifetime(seconds: 4 * 3600)
+
+    @Option(help: "How often the two-week consult reminders (rule 1) are looked for and sent, e.g. 10m.")
+    var reminderInterval = Lifetime(seconds: 600)
 
     @Option(help: "How long an access token lives.")
     var accessTokenLifetime = Lifetime(seconds: 3600)
@@ -86,6 +95,7 @@ struct ServeCommand: AsyncParsableCommand {
         guard RetrySchedule.durations(subscriptionRetryDelays) != nil else { throw ValidationError("--subscription-retry-delays must list durations such as 10s,30s,2m.") }
         guard RetrySchedule.duration(subscriptionRetryBudget) != nil else { throw ValidationError("--subscription-retry-budget must be a duration such as 24h.") }
         guard let poll = RetrySchedule.duration(subscriptionPollInterval), poll > 0 else { throw ValidationError("--subscription-poll-interval must be a positive duration such as 250ms.") }
+        guard maxDocumentBytes > 0, maxInlineDocumentBytes >= 0 else { throw ValidationError("--max-document-bytes must be positive and --max-inline-document-bytes not negative.") }
         if let baseURL, URL(string: baseURL)?.scheme == nil {
             throw ValidationError("--base-url must be an absolute URL such as http://example.org/fhir.")
         }
@@ -105,6 +115,9 @@ struct ServeCommand: AsyncParsableCommand {
         let store = try dataDirectory.openStore()
         var configuration = ServerConfiguration(baseURL: effectiveBaseURL, maxBodyBytes: maxBodyBytes)
         configuration.accessRules = auth
+        configuration.contentDirectory = dataDirectory.path + "/content"
+        configuration.maxDocumentBytes = maxDocumentBytes
+        configuration.maxInlineDocumentBytes = maxInlineDocumentBytes
         configuration.emergencyAccessDuration = TimeInterval(emergencyAccessLifetime.seconds)
         if let accessMatrix { configuration.matrix = try AuthorisationMatrix(contentsOfFile: accessMatrix) }
         let http = HTTPServerConfiguration(host: host, port: port)
@@ -122,12 +135,13 @@ struct ServeCommand: AsyncParsableCommand {
         let dispatching = Task.detached { await dispatcher.run() }
         let app = buildApplication(service: service, http: http, auth: authServer, subscriptions: dispatcher, logger: Logger(label: "dossier.http"))
         let hostPart = host.contains(":") ? "[\(host)]" : host
-        // Rule 1's two-week nudge, every ten minutes (the first shortly after start).
+        // Rule 1's two-week consult reminder, every --reminder-interval (the first shortly after start).
+        let interval = max(reminderInterval.seconds, 1)
         let nudges = Task.detached {
+            try? await Task.sleep(for: .seconds(min(30, interval)))
             while !Task.isCancelled {
-                try? await Task.sleep(for: .seconds(30))
-                do { try await service.sendAnnouncementNudges() } catch { logger.warning("announcement nudges failed: \(error)") }
-                try? await Task.sleep(for: .seconds(570))
+                do { try await service.sendAnnouncementNudges() } catch { logger.warning("consult reminders failed: \(error)") }
+                try? await Task.sleep(for: .seconds(interval))
             }
         }
         defer { nudges.cancel() }

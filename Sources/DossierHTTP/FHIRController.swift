@@ -1,4 +1,5 @@
 import Auth
+import Documents
 import FHIRCore
 import FHIRServer
 import HTTPTypes
@@ -43,6 +44,13 @@ struct FHIRController: Sendable {
             return Self.response(FHIRResponse(status: 405))
         }
         var request = request
+        let path = segments(request.uri.path)
+        if FHIRService.isRawDocumentUpload(method: method, path: path, contentType: request.headers[.contentType]) {
+            // A document is streamed to the content store, never collected (--max-document-bytes, not --max-body-bytes).
+            var upload = fhirRequest(request, method: method, path: path, body: [], caller: caller)
+            upload.content = StreamedContent(body: request.body)
+            return httpResponse(await service.handle(upload))
+        }
         let limit = service.configuration.maxBodyBytes
         let body: ByteBuffer
         do {
@@ -51,20 +59,32 @@ struct FHIRController: Sendable {
             let outcome = FHIRError(.payloadTooLarge, "The request body exceeds the limit of \(limit) bytes").operationOutcome
             return Self.response(FHIRResponse(status: 413, headers: [("Content-Type", "application/fhir+json;charset=utf-8")], body: outcome.serialized()))
         }
+        return httpResponse(await service.handle(fhirRequest(request, method: method, path: path, body: Array(buffer: body), caller: caller)))
+    }
+
+    /// The FHIR layer's view of an HTTP request.
+    private func fhirRequest(_ request: Request, method: FHIRRequest.Method, path: [String], body: [UInt8], caller: RequestCaller?) -> FHIRRequest {
         var headers: [String: String] = [:]
         for field in request.headers {
             let name = field.name.canonicalName
             if let existing = headers[name] { headers[name] = existing + ", " + field.value } else { headers[name] = field.value }
         }
-        let fhirRequest = FHIRRequest(
-            method: method,
-            path: segments(request.uri.path),
-            query: QueryString.parse(request.uri.query ?? ""),
-            headers: headers,
-            body: Array(buffer: body),
-            caller: caller
-        )
-        return Self.response(await service.handle(fhirRequest))
+        return FHIRRequest(method: method, path: path, query: QueryString.parse(request.uri.query ?? ""), headers: headers,
+                           body: body, caller: caller)
+    }
+
+    /// The HTTP response, streaming document content from the content store when the FHIR layer names some.
+    func httpResponse(_ r: FHIRResponse) -> Response {
+        guard let slice = r.content else { return Self.response(r) }
+        var response = Self.response(r)
+        let store = service.contentStore
+        response.body = ResponseBody(contentLength: Int(slice.length)) { writer in
+            try await store.read(slice.sha256, offset: slice.offset, length: slice.length) { chunk in
+                try await writer.write(ByteBuffer(bytes: chunk))
+            }
+            try await writer.finish(nil)
+        }
+        return response
     }
 
     /// The percent-decoded path segments after the base path.

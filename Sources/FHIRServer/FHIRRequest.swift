@@ -1,3 +1,4 @@
+import Documents
 import FHIRCore
 import Foundation
 
@@ -23,6 +24,9 @@ public struct FHIRRequest: Sendable {
     /// Request headers with lower-cased names (`if-match`, `if-none-exist`, `prefer`, `content-type`, `accept`, ...).
     public var headers: [String: String]
     public var body: [UInt8]
+    /// A raw document body still to be read (a `POST Binary` / `PUT Binary/id` with a non-FHIR Content-Type),
+    /// streamed to the content store instead of ``body``; nil otherwise.
+    public var content: (any ContentSource)?
     /// Who is calling (from the bearer token); required when the access rules are on.
     public var caller: RequestCaller?
     /// The access rules of this request, resolved by ``FHIRService/handle(_:)``.
@@ -46,6 +50,9 @@ public struct FHIRResponse: Sendable {
     /// Response headers (`ETag`, `Last-Modified`, `Location`, `Content-Location`, `Content-Type`, ...).
     public var headers: [(name: String, value: String)]
     public var body: [UInt8]
+    /// Document content to send after the headers instead of ``body`` (an ITI-68 retrieve): the HTTP layer streams
+    /// it from ``FHIRService/contentStore``.
+    public var content: ContentSlice?
 
     public init(status: Int, headers: [(name: String, value: String)] = [], body: [UInt8] = []) {
         self.status = status; self.headers = headers; self.body = body

@@ -1,5 +1,6 @@
 import Access
 import Audit
+import Documents
 import FHIRCore
 import Foundation
 import Logging
@@ -30,6 +31,8 @@ public final class FHIRService: Sendable {
     public let auditLog: (any AuditLog)?
     /// The subscriptions' delivery log (`$events`, the secrets handed out at create); nil: no dispatcher runs.
     public let subscriptionLog: DeliveryLog?
+    /// Where document content lives, by SHA-256 (``ServerConfiguration/contentDirectory``).
+    public let contentStore: ContentStore
 
     public init(store: any FHIRStore, configuration: ServerConfiguration = .init(), auditLog: (any AuditLog)? = nil,
                 subscriptionLog: DeliveryLog? = nil, logger: Logger = Logger(label: "dossier.fhir")) {
@@ -41,6 +44,8 @@ public final class FHIRService: Sendable {
         let engines = SearchEngine(configuration: configuration)
         self.searchEngines = engines
         self.writer = ResourceWriter(engine: engines)
+        self.contentStore = ContentStore(directory: configuration.contentDirectory
+            ?? FileManager.default.temporaryDirectory.appendingPathComponent("dossier-content-\(UUID().uuidString)").path)
     }
 
     /// Handles one interaction. Never throws: every failure becomes an OperationOutcome response with its status.
@@ -48,6 +53,7 @@ public final class FHIRService: Sendable {
         var request = request
         request.access = RequestAccess(caller: request.caller, actor: nil, now: Date())
         let response = await respond(&request)
+        request.access.contents.settle(contentStore, keep: response.status < 400)
         do {
             try await audit(request, response)
         } catch {
@@ -99,6 +105,7 @@ public final class FHIRService: Sendable {
         let p = request.path
         let m = request.method
         let isRead = m == .get || m == .head
+        if p.first == "Binary", let response = try await documentContent(request) { return response }
         if p.first == "AuditEvent" {
             // The audit trail answers for AuditEvent; it is append-only, written by the server alone.
             if p.count == 1, isRead { return try await auditSearch(request) }
@@ -133,6 +140,7 @@ public final class FHIRService: Sendable {
             if p[1] == "_history" { if isRead { return try await history(request, scope: .type(type)) } }
             else if p[1] == "_search" { if m == .post { return try await search(request, scope: .type(type)) } }
             else if p[1] == "$reindex" { if m == .post { return try await reindex(request, type: type) } }
+            else if type == "Patient", p[1] == "$summary" { if isRead || m == .post { return try await summary(request, patientID: nil) } }
             else if p[1].hasPrefix("$") { throw FHIRError(.notImplemented, "Operation \(p[1]) is not supported") }
             else {
                 let id = try resourceID(p[1])
@@ -149,6 +157,11 @@ public final class FHIRService: Sendable {
             if type == "Patient", p[2] == "$everything" {
                 let id = try resourceID(p[1])
                 if isRead || m == .post { return try await everything(request, patientID: id) }
+                throw FHIRError(.methodNotAllowed, "\(m.rawValue) is not allowed on [base]/\(p.joined(separator: "/"))")
+            }
+            if type == "Patient", p[2] == "$summary" {
+                let id = try resourceID(p[1])
+                if isRead || m == .post { return try await summary(request, patientID: id) }
                 throw FHIRError(.methodNotAllowed, "\(m.rawValue) is not allowed on [base]/\(p.joined(separator: "/"))")
             }
             if type == "Patient", p[2] == "$break-glass" {

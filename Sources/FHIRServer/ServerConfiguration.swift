@@ -31,6 +31,17 @@ public struct ServerConfiguration: Sendable {
     public var matrix: AuthorisationMatrix = .default
     /// How long an emergency access (`$break-glass`) lasts.
     public var emergencyAccessDuration: TimeInterval = 4 * 3600
+    /// Whether client writes trigger the built-in notifications (a new document to the GP, a new authorisation to
+    /// the patient and the professional). On by default; the in-process importer (`dossier import`) turns it off:
+    /// loading a history must not tell GPs of years-old documents one by one.
+    public var notifications = true
+    /// The folder of the document content store (`DATA/content`); nil: a fresh temporary folder (tests).
+    public var contentDirectory: String? = nil
+    /// Largest document accepted as a raw `Binary` upload, in bytes (413 beyond); streamed, so not held in memory.
+    public var maxDocumentBytes: Int64 = 2 * 1024 * 1024 * 1024
+    /// Largest document served inline as base64 `data` in a FHIR JSON `Binary` (beyond, the client asks for the
+    /// raw bytes).
+    public var maxInlineDocumentBytes: Int64 = 16 * 1024 * 1024
 
     public init(
         baseURL: String = "http://127.0.0.1:8080/fhir",

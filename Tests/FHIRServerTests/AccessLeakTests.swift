@@ -278,6 +278,16 @@ struct AccessLeakTests {
                 c.fail("LEAK: \(actor) \(path) answered \(status) for a patient they may not see")
             }
             if let docs = await results("Patient/\(patient)/DocumentReference?_count=1000") { noLeak(docs, "compartment") }
+            // The patient summary: only what the actor may see, and 404 exactly when the patient is hidden.
+            let (summaryStatus, summary) = await c.send(who, .get, "Patient/\(patient)/$summary")
+            c.checks += 1
+            if permitted.contains("Patient/\(patient)") {
+                if summaryStatus != 200 { c.fail("\(actor) $summary of \(patient): \(summaryStatus)") }
+                let shown = (summary["entry"]?.arrayValue ?? []).dropFirst().compactMap { $0["resource"] }
+                noLeak(Array(shown), "$summary")
+            } else if summaryStatus != 404 {
+                c.fail("LEAK: \(actor) $summary of \(patient) answered \(summaryStatus) for a patient they may not see")
+            }
         }
         if let included = await results("DocumentReference?_include=DocumentReference:subject&_count=1000", mode: nil) { noLeak(included, "_include") }
         if let revincluded = await results("Patient?_revinclude=DocumentReference:subject&_revinclude=Consent:patient&_count=1000", mode: nil) { noLeak(revincluded, "_revinclude") }

@@ -17,6 +17,7 @@ import Store
 /// - resources of Patient-compartment types that belong to no patient are seen by the operator only;
 /// - the patient reads their record minus `INVISIBLE_PATIENT` resources not yet visible; a representative also
 ///   minus `INVISIBLE_REPRESENTANTS_LEGAUX`;
+/// - built-in notifications (Communications in the notification category) are read by their recipients only;
 /// - a professional reads the records of ``ProfessionalAccess`` (masked resources only where they are GP,
 ///   GP-equivalent or author), each type limited by the authorisation matrix, Consents limited to permits, plus
 ///   their own block.
@@ -71,7 +72,9 @@ public struct AccessFilter: Sendable {
     /// records are the same person), a `MessageHeader`, a `Contract`, a `GuidanceResponse` (about a subject),
     /// `VerificationResult`, `EnrollmentResponse`, `PaymentNotice` and `PaymentReconciliation` (insurance and
     /// payment matters). Until each has rules of its own, only the administrator reads or writes them: being
-    /// outside the compartment must not make them readable by everyone.
+    /// outside the compartment must not make them readable by everyone. `Binary` has rules of its own for reads
+    /// and writes (its content follows the DocumentReference its `securityContext` names, decided by the server's
+    /// document rules); it stays here for searches, which remain the administrator's.
     public static let administratorOnlyTypes: Set<String> = [
         "Binary", "Bundle", "Task", "Linkage", "MessageHeader", "Contract", "GuidanceResponse",
         "VerificationResult", "EnrollmentResponse", "PaymentNotice", "PaymentReconciliation",
@@ -132,7 +135,39 @@ public struct AccessFilter: Sendable {
 
     // MARK: Records
 
+    /// Communications are split: built-in notifications are read by their recipients only (wherever the record),
+    /// every other Communication by the record's rules.
     private func recordConditions(types: [String]) -> [SearchCondition] {
+        guard types.contains("Communication") else { return ordinaryRecordConditions(types: types) }
+        var conditions = ordinaryRecordConditions(types: types.filter { $0 != "Communication" })
+        var communications: [SearchCondition] = []
+        let ordinary = ordinaryRecordConditions(types: ["Communication"])
+        if !ordinary.isEmpty {
+            communications.append(.all([.not(AccessIndex.isNotification), ordinary.count == 1 ? ordinary[0] : .any(ordinary)]))
+        }
+        if let recipients = notificationRecipients {
+            communications.append(.all([AccessIndex.isNotification, AccessIndex.addressed(to: recipients)]))
+        }
+        if !communications.isEmpty {
+            conditions.append(.all([.types(["Communication"]), communications.count == 1 ? communications[0] : .any(communications)]))
+        }
+        return conditions
+    }
+
+    /// Who this actor is as the recipient of a notification (``AccessPolicy``'s rule: the patient, also for their
+    /// representatives; a professional personally, or in the role they act in).
+    private var notificationRecipients: [ActorReference]? {
+        switch scope {
+        case .everything: nil
+        case .patientSide(let patientID, _): [.patient(patientID)]
+        case .professional(let access):
+            [ActorReference.practitioner(access.professional.practitionerID)]
+                + (access.professional.roleID.map { [ActorReference.practitionerRole($0)] } ?? [])
+        }
+    }
+
+    private func ordinaryRecordConditions(types: [String]) -> [SearchCondition] {
+        guard !types.isEmpty else { return [] }
         switch scope {
         case .everything:
             return []

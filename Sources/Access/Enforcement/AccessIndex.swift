@@ -32,6 +32,11 @@ public enum AccessIndex {
     /// weeks after the date (rule 1).
     public static let announcementDue = "_access-announcement-due"
 
+    /// For a built-in notification, the marker token `https://dossier.health/CodeSystem/access-index|notification`.
+    public static let notification = "_access-notification"
+    /// For a built-in notification, its recipients: references `Practitioner/…`, `PractitionerRole/…`, `Patient/…`.
+    public static let recipient = "_access-recipient"
+
     /// How long after its date a result awaiting its announcement prompts the patient to consult.
     public static let announcementDelay: TimeInterval = 14 * 86_400
 
@@ -63,6 +68,12 @@ public enum AccessIndex {
                 }
             }
         }
+        if let recipients = metadata.notificationRecipients {
+            entries.append(IndexEntry(param: notification, value: .token(system: consentSystem, code: "notification")))
+            for recipient in Set(recipients).sorted(by: { $0.reference < $1.reference }) {
+                entries.append(IndexEntry(param: Self.recipient, value: .reference(reference(recipient))))
+            }
+        }
         if metadata.labels.contains(.invisibleToPatient), let from = metadata.patientVisibleFrom, let date = metadata.documentDate {
             entries.append(IndexEntry(param: visibleFrom, value: .date(instant(from))))
             entries.append(IndexEntry(param: announcementDue, value: .date(instant(date.addingTimeInterval(announcementDelay)))))
@@ -79,6 +90,18 @@ public enum AccessIndex {
     /// The condition "carries this visibility label".
     public static func condition(_ label: VisibilityLabel) -> SearchCondition {
         .token(Self.label, system: SystemCode.Systems.dmpVisibility, [label.rawValue])
+    }
+
+    /// The condition "is a built-in notification".
+    public static var isNotification: SearchCondition { .token(notification, system: consentSystem, ["notification"]) }
+
+    /// The condition "is addressed to one of these actors".
+    public static func addressed(to actors: [ActorReference]) -> SearchCondition {
+        let matches = actors.map { actor -> SearchCondition in
+            let value = reference(actor)
+            return .match(param: recipient, .reference(.local(type: value.type, id: value.id ?? "")))
+        }
+        return matches.count == 1 ? matches[0] : .any(matches)
     }
 
     /// The condition "is a Consent of this kind".

@@ -48,6 +48,10 @@ final class AuditTrail: Sendable {
         state.withLock { s in if !s.attempted.contains(patientKey) { s.attempted.append(patientKey) } }
     }
 
+    /// Records a patient the request concerns without touching a resource of their record (a document's content,
+    /// a `Binary`, belongs to the patient of its DocumentReference).
+    func concerns(_ patientKey: String) { attempted(patientKey) }
+
     /// Records that the request declared an emergency (`$break-glass`).
     func markOverride() { state.withLock { $0.isOverride = true } }
 

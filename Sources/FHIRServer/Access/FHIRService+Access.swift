@@ -202,6 +202,7 @@ extension FHIRService {
     func mayRead(_ stored: StoredResource, access: RequestAccess) async throws -> Bool {
         guard let actor = access.actor else { return true }
         if let owned = ownedReadPermitted(actor, stored) { return owned }
+        if stored.type == "Binary", actor != .administrator { return try await mayReadBinary(stored, access: access) }
         if let decision = decisionWithoutRecord(actor, .read, type: stored.type, patientKey: stored.patientKey, at: access.now) { return decision.isPermitted }
         let context = try await patientContexts([stored.patientKey], now: access.now)[stored.patientKey] ?? PatientAccessContext(patientID: stored.patientKey)
         let decision = decide(actor, .read, context, .extract(from: try JSON.parse(stored.content)), at: access.now)
@@ -213,6 +214,7 @@ extension FHIRService {
     func mayRead(_ stored: StoredResource, in tx: any StoreTransaction, access: RequestAccess) throws -> Bool {
         guard let actor = access.actor else { return true }
         if let owned = ownedReadPermitted(actor, stored) { return owned }
+        if stored.type == "Binary", actor != .administrator { return try mayReadBinary(stored, in: tx, access: access) }
         if let decision = decisionWithoutRecord(actor, .read, type: stored.type, patientKey: stored.patientKey, at: access.now) { return decision.isPermitted }
         return decide(actor, .read, try patientContext(tx, stored.patientKey), .extract(from: try JSON.parse(stored.content)), at: access.now).isPermitted
     }
@@ -246,6 +248,7 @@ extension FHIRService {
         case .emergencyObjected: "The patient objected to emergency access"
         case .professionMayNotBreakTheGlass: "Your profession may not declare an emergency with this purpose"
         case .notAProfessional: "Only professionals may do this"
+        case .serverNotification: "Notifications (Communication with a category of \(SystemCode.Systems.dossierNotification)) are written by the server only"
         }
     }
 }

@@ -11,6 +11,14 @@ extension FHIRService {
     func authorizeWrite(_ tx: any StoreTransaction, _ access: RequestAccess, type: String, id: String,
                         resource: JSONObject?, current: StoredResource?) throws {
         guard let actor = access.actor else { return }
+        // Nobody but the server (and the operator) writes a notification, nor turns a Communication into one.
+        if case .administrator = actor {} else if let resource, BuiltInNotification.isNotification(resource, type: type) {
+            throw FHIRError(.forbidden, Self.explanation(.serverNotification), issueType: "forbidden")
+        }
+        if type == "Binary", actor != .administrator {
+            // A document's content is written by those who may write the document (FHIRService+DocumentAccess).
+            return try authorizeBinaryWrite(tx, access, actor, resource: resource, current: current)
+        }
         let live = current.flatMap { $0.isDeleted ? nil : $0 }
         var newJSON: JSON?
         if var object = resource {

@@ -12,6 +12,8 @@ struct RequestAccess: Sendable {
     var now: Date
     /// What the request touched, for its audit record.
     let trail = AuditTrail()
+    /// Document content written for the request, kept or removed once it is answered.
+    let contents = PendingContents()
 
     /// No restriction: the rules are switched off (`--no-auth`), or an internal request.
     static var unrestricted: RequestAccess { RequestAccess(caller: nil, actor: nil, now: Date()) }

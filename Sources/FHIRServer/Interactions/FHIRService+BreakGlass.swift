@@ -45,12 +45,13 @@ extension FHIRService {
                                                        reason: reason, now: access.now)
             let grantID = Self.newID()
             let stored = try self.writer.put(tx, type: "Basic", id: grantID, resource: basic, method: .create, current: nil)
-            var recipients: [JSON] = [["reference": .string("Patient/\(patientID)")]]
-            recipients += context.generalPractitioners.map { ["reference": .string($0.reference)] }
-            recipients += try self.privacyOfficers(tx, organizationID: professional.organizationID).map { ["reference": .string("PractitionerRole/\($0)")] }
-            let notification = Self.emergencyNotification(patientID: patientID, grantID: grantID, professional: professional,
-                                                          reason: reason, expires: expires, recipients: recipients, now: access.now)
-            _ = try self.writer.put(tx, type: "Communication", id: Self.newID(), resource: notification, method: .create, current: nil)
+            var recipients = ["Patient/\(patientID)"] + context.generalPractitioners.map(\.reference)
+            recipients += try self.privacyOfficers(tx, organizationID: professional.organizationID).map { "PractitionerRole/\($0)" }
+            let who = "Practitioner/\(professional.practitionerID)" + (professional.roleID.map { " (PractitionerRole/\($0))" } ?? "")
+            let text = "Emergency access to this record by \(who) at \(FHIRInstant.format(access.now)), until \(FHIRInstant.format(expires)). Reason given: \(reason)"
+            try self.writeNotification(tx, .emergencyAccess, key: "Basic/\(grantID)", patientID: patientID, recipients: recipients,
+                                       about: ["Basic/\(grantID)"], text: text, sender: "Practitioner/\(professional.practitionerID)",
+                                       priority: "urgent", now: access.now)
             return (stored, expires)
         }
         didWrite([grant])
@@ -71,23 +72,5 @@ extension FHIRService {
             .reference("organization", "Organization", organizationID), .token("role", system: officer.system, [officer.code]),
         ]), limit: 100))
         return roles.map(\.id)
-    }
-
-    static func emergencyNotification(patientID: String, grantID: String, professional: AccessActor.Professional, reason: String,
-                                      expires: Date, recipients: [JSON], now: Date) -> JSONObject {
-        let who = "Practitioner/\(professional.practitionerID)" + (professional.roleID.map { " (PractitionerRole/\($0))" } ?? "")
-        return [
-            "resourceType": "Communication",
-            "status": "completed",
-            "category": [["coding": [["system": .string(EmergencyAccessRecord.codeSystem), "code": .string(EmergencyAccessRecord.code),
-                                      "display": "Emergency access (break the glass)"]]]],
-            "priority": "urgent",
-            "subject": ["reference": .string("Patient/\(patientID)")],
-            "about": [["reference": .string("Basic/\(grantID)")]],
-            "sent": .string(FHIRInstant.format(now)),
-            "sender": ["reference": .string("Practitioner/\(professional.practitionerID)")],
-            "recipient": .array(recipients),
-            "payload": [["contentString": .string("Emergency access to this record by \(who) at \(FHIRInstant.format(now)), until \(FHIRInstant.format(expires)). Reason given: \(reason)")]],
-        ]
     }
 }

@@ -34,6 +34,7 @@ extension FHIRService {
         if kind == "batch" {
             return try await batch(rawEntries, request: request, prefer: prefer)
         }
+        try checkDocumentSubmission(json)
         return try await transaction(rawEntries, request: request, prefer: prefer)
     }
 
@@ -156,7 +157,7 @@ extension FHIRService {
             guard p.count == 1 else { throw FHIRError(.invalid, "A POST entry's url must be a resource type", issueType: "value", expression: ["\(at).request.url"]) }
             let type = try resourceType(p[0])
             try requireScope(.create, type, request.access)
-            let resource = Self.markingPatientAdded(try parsedResource(type), request.access)
+            let resource = try storingInlineContent(Self.markingPatientAdded(try parsedResource(type), request.access), request.access)
             let condition = try sub.header("if-none-exist").map { h throws(FHIRError) in
                 Self.restricted(try ConditionalQuery.parse(type: type, query: h), filter)
             }
@@ -164,7 +165,7 @@ extension FHIRService {
         case .put:
             let type = try resourceType(p.first ?? "")
             try requireScope(.update, type, request.access)
-            let resource = try parsedResource(type)
+            let resource = try storingInlineContent(try parsedResource(type), request.access)
             let ifMatch = try ifMatchVersion(sub)
             if p.count == 1 {
                 let query = Self.restricted(try ConditionalQuery.parse(type: type, items: sub.query), filter)
@@ -309,6 +310,15 @@ extension FHIRService {
             conditional[reference] = resolved
             return resolved
         }
+        // A Binary of the transaction follows the DocumentReference whose attachment names it (MHD).
+        let owners = try documentOwners(writes.compactMap { p -> (id: String, resource: JSONObject)? in
+            switch p.action {
+            case .create("DocumentReference", _, let r, _), .update("DocumentReference", _, let r, _), .conditionalUpdate("DocumentReference", _, let r, _, _):
+                return (idOf[p.index]!, r)
+            default: return nil
+            }
+        }, resolve)
+        access.contents.noteDocuments(owners.values)
         // 3. Write, in FHIR order.
         var outcomes: [Int: WriteOutcome] = [:]
         for p in writes {
@@ -320,10 +330,10 @@ extension FHIRService {
                     outcomes[p.index] = try conditionalDeleteInTransaction(tx, access, type: type, query: query)
                 case .create(let type, _, let resource, _):
                     if let match = existing[p.index] { outcomes[p.index] = .existing(match); continue }
-                    let rewritten = try ReferenceRewriter.rewrite(resource, resolve)
+                    let rewritten = Self.owned(try ReferenceRewriter.rewrite(resource, resolve), type: type, id: idOf[p.index]!, owners)
                     outcomes[p.index] = try createInTransaction(tx, access, type: type, id: idOf[p.index]!, resource: rewritten, ifNoneExist: nil, precomputed: p.precomputed)
                 case .update(let type, let id, let resource, let ifMatch):
-                    let rewritten = try ReferenceRewriter.rewrite(resource, resolve)
+                    let rewritten = Self.owned(try ReferenceRewriter.rewrite(resource, resolve), type: type, id: id, owners)
                     outcomes[p.index] = try updateInTransaction(tx, access, type: type, id: id, resource: rewritten, ifMatch: ifMatch, precomputed: p.precomputed)
                 case .conditionalUpdate(let type, _, let resource, let ifMatch, _):
                     let rewritten = try ReferenceRewriter.rewrite(resource, resolve)
@@ -336,6 +346,11 @@ extension FHIRService {
             } catch let error as FHIRError {
                 throw Self.at(error, entry: p.index)
             }
+        }
+        // Document rules across entries (attachment hash and size, replaced documents): their extra versions are
+        // listed under negative keys, so they are audited and announced with the rest.
+        for (k, extra) in try applyDocumentRules(tx, access, written: outcomes.sorted { $0.key < $1.key }.compactMap(\.value.written)).enumerated() {
+            outcomes[-1 - k] = .updated(extra)
         }
         return outcomes
     }

@@ -45,8 +45,10 @@ extension FHIRService {
             var operations: [JSON] = [["name": "reindex", "definition": "https://dossier.health/OperationDefinition/reindex"]]
             if type == "Patient" {
                 operations.append(["name": "everything", "definition": "http://hl7.org/fhir/OperationDefinition/Patient-everything"])
+                operations.append(["name": "summary", "definition": "http://hl7.org/fhir/uv/ips/OperationDefinition/summary"])
             }
             resource["operation"] = .array(operations)
+            if let documentation = Self.documentDocumentation[type] { resource["documentation"] = .string(documentation) }
             return .object(resource)
         }
         let statement: JSON = [
@@ -57,6 +59,7 @@ extension FHIRService {
             "kind": "instance",
             "software": ["name": "Dossier", "version": .string(Self.softwareVersion)],
             "implementation": ["description": "Dossier shared health record", "url": .string(configuration.baseURL)],
+            "instantiates": .array(Self.mhdActors.map { .string($0) }),
             "fhirVersion": "4.0.1",
             "format": ["application/fhir+json", "json"],
             "patchFormat": ["application/json-patch+json"],
@@ -74,4 +77,16 @@ extension FHIRService {
         ]
         return addingSubscriptions(to: addingSecurity(to: statement))
     }
+
+    /// The IHE MHD actors this server implements (ITI-65 recipient; ITI-67 and ITI-68 responder).
+    static let mhdActors = [
+        "https://profiles.ihe.net/ITI/MHD/CapabilityStatement/IHE.MHD.DocumentRecipient",
+        "https://profiles.ihe.net/ITI/MHD/CapabilityStatement/IHE.MHD.DocumentResponder",
+    ]
+
+    /// What the document types do beyond plain REST.
+    static let documentDocumentation: [String: String] = [
+        "Binary": "ITI-68: GET Binary/id returns the raw content in its own Content-Type with ETag, Accept-Ranges and Range (206/416); with Accept: application/fhir+json, the Binary with base64 data (small documents only). POST Binary / PUT Binary/id with a non-FHIR Content-Type streams the body to the content store (X-Security-Context: DocumentReference/ID or Patient/ID). Content is stored by SHA-256 and deduplicated; it is read by those who may read its DocumentReference (Binary.securityContext). Search is the operator's only.",
+        "DocumentReference": "ITI-65 (transaction Bundle with a SubmissionSet List), ITI-67 search. type/category codes of the ANS DMP systems are validated; content.attachment.hash (SHA-1) and size are checked against the content; relatesTo replaces makes the replaced document superseded in the same transaction.",
+    ]
 }

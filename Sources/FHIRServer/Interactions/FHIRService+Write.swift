@@ -19,7 +19,7 @@ extension FHIRService {
         let id = Self.newID()
         let index = writer.allEntries(resource, type: type)
         let access = request.access
-        let outcome = try await store.write { tx in
+        let outcome = try await writeWithDocumentRules(access) { tx in
             try self.createInTransaction(tx, access, type: type, id: id, resource: resource, ifNoneExist: condition, index: index)
         }
         return writeResponse(outcome, request: request)
@@ -35,7 +35,9 @@ extension FHIRService {
             if let match = matches.first { return .existing(match) }
         }
         try authorizeWrite(tx, access, type: type, id: id, resource: resource, current: nil)
-        return .created(try writer.put(tx, type: type, id: id, resource: resource, method: .create, current: nil, precomputed: precomputed, index: index))
+        let stored = try writer.put(tx, type: type, id: id, resource: resource, method: .create, current: nil, precomputed: precomputed, index: index)
+        try notifyAfterWrite(tx, stored, previous: nil, now: access.now)
+        return .created(stored)
     }
 
     // MARK: update
@@ -53,7 +55,7 @@ extension FHIRService {
         let ifMatch = try ifMatchVersion(request)
         let index = writer.allEntries(resource, type: type)
         let access = request.access
-        let outcome = try await store.write { tx in
+        let outcome = try await writeWithDocumentRules(access) { tx in
             try self.updateInTransaction(tx, access, type: type, id: id, resource: resource, ifMatch: ifMatch, index: index)
         }
         return writeResponse(outcome, request: request)
@@ -65,6 +67,7 @@ extension FHIRService {
         try authorizeWrite(tx, access, type: type, id: id, resource: resource, current: current)
         try checkIfMatch(ifMatch, current: current, type: type, id: id)
         let stored = try writer.put(tx, type: type, id: id, resource: resource, method: .update, current: current, precomputed: precomputed, index: index)
+        try notifyAfterWrite(tx, stored, previous: current, now: access.now)
         return (current == nil || current!.isDeleted) ? .created(stored) : .updated(stored)
     }
 
@@ -76,7 +79,7 @@ extension FHIRService {
         let ifMatch = try ifMatchVersion(request)
         let newID = Self.newID()
         let access = request.access
-        let outcome = try await store.write { tx in
+        let outcome = try await writeWithDocumentRules(access) { tx in
             try self.conditionalUpdateInTransaction(tx, access, type: type, query: query, resource: resource, ifMatch: ifMatch, newID: newID)
         }
         return writeResponse(outcome, request: request)
@@ -108,7 +111,7 @@ extension FHIRService {
         try requireScope(.delete, type, request.access)
         let ifMatch = try ifMatchVersion(request)
         let access = request.access
-        let outcome = try await store.write { tx in
+        let outcome = try await writeWithDocumentRules(access) { tx in
             try self.deleteInTransaction(tx, access, type: type, id: id, ifMatch: ifMatch)
         }
         return writeResponse(outcome, request: request)
@@ -127,7 +130,7 @@ extension FHIRService {
         try requireScope(.delete, type, request.access)
         let query = Self.restricted(try ConditionalQuery.parse(type: type, items: request.query), try await accessFilter(request.access))
         let access = request.access
-        let outcome = try await store.write { tx in
+        let outcome = try await writeWithDocumentRules(access) { tx in
             try self.conditionalDeleteInTransaction(tx, access, type: type, query: query)
         }
         return writeResponse(outcome, request: request)
@@ -159,7 +162,7 @@ extension FHIRService {
         let query = try id == nil ? Self.restricted(ConditionalQuery.parse(type: type, items: request.query), filter) : nil
         let access = request.access
         if let id { try await requireVisibleIfDeleted(type: type, id: id, access: access) }
-        let outcome = try await store.write { tx in
+        let outcome = try await writeWithDocumentRules(access) { tx in
             try self.patchInTransaction(tx, access, type: type, id: id, query: query, patch: patch, ifMatch: ifMatch)
         }
         return writeResponse(outcome, request: request)

@@ -6,9 +6,13 @@ enum FHIRMediaType {
 
     /// Checks `_format` and `Accept`: JSON (or anything) is fine; a request for XML only is 406.
     static func checkAcceptable(_ request: FHIRRequest) throws(FHIRError) {
+        // A document's content is served in its own media type (ITI-68); FHIRService+Documents negotiates it.
+        if request.path.first == "Binary" { return }
         if let format = request.queryValue("_format")?.lowercased() {
             let ok = ["json", "application/json", "application/fhir+json", "application/json+fhir", "text/json"]
             let base = format.split(separator: ";").first.map { String($0.trimmingHTTPWhitespace) } ?? format
+            // `$summary` also renders itself as a printable HTML page.
+            if request.path.last == "$summary", isHTMLFormat(base) { return }
             guard ok.contains(base) else {
                 throw FHIRError(.notAcceptable, "_format '\(format)' is not supported: this server produces FHIR JSON only (application/fhir+json)")
             }
@@ -22,6 +26,12 @@ enum FHIRMediaType {
         if !acceptable {
             throw FHIRError(.notAcceptable, "Accept '\(accept)' is not supported: this server produces FHIR JSON only (application/fhir+json)")
         }
+    }
+
+    /// Whether a `_format` value asks for HTML (`html`, `text/html`).
+    static func isHTMLFormat(_ format: String) -> Bool {
+        let base = format.split(separator: ";").first.map { String($0.trimmingHTTPWhitespace) } ?? format
+        return base == "html" || base == "text/html"
     }
 
     /// Checks the body's `Content-Type` for a resource or Bundle body.

@@ -1,3 +1,4 @@
+import Documents
 import FHIRCore
 import Foundation
 
@@ -8,7 +9,7 @@ extension FHIRService {
     func parseResource(_ request: FHIRRequest, expectedType: String?) throws(FHIRError) -> JSONObject {
         try FHIRMediaType.checkResourceBody(request)
         let json = try parseBody(request.body)
-        return try validateResource(json, expectedType: expectedType, expression: nil)
+        return try storingInlineContent(try validateResource(json, expectedType: expectedType, expression: nil), request.access)
     }
 
     /// Parses a JSON body with the configured limits.
@@ -41,6 +42,10 @@ extension FHIRService {
             throw FHIRError(.unprocessable, issues: Self.located(broken, under: expression))
         }
         if type == "SearchParameter" { try Self.checkSearchParameter(json) }
+        if type == "DocumentReference" {
+            let unknown = DocumentTerminology.shipped.check(json)
+            if !unknown.isEmpty { throw FHIRError(.unprocessable, issues: Self.located(unknown, under: expression)) }
+        }
         return object
     }
 
