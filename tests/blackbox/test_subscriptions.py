@@ -237,6 +237,19 @@ def test_a_subscription_whose_owner_may_not_read_the_patient_receives_nothing(wo
         stranger_receiver.stop()
 
 
+def test_a_subscription_created_by_put_gets_its_secret_once(world):
+    server, http, tokens = world
+    sid = "put-" + uuid.uuid4().hex[:8]
+    body = {"resourceType": "Subscription", "id": sid, "status": "requested", "reason": "r", "criteria": "Observation?code=x",
+            "channel": {"type": "websocket"}}
+    created = http.put(f"{server.base}/Subscription/{sid}", json=body, headers=as_(tokens["gp"]))
+    assert created.status_code == 201 and len(created.headers["X-Dossier-Subscription-Secret"]) == 64
+    body["status"] = "off"
+    updated = http.put(f"{server.base}/Subscription/{sid}", json=body, headers=as_(tokens["gp"]))
+    assert updated.status_code == 200 and "X-Dossier-Subscription-Secret" not in updated.headers
+    assert http.put(f"{server.base}/Subscription/{sid}", json=body, headers=as_(tokens["stranger"])).status_code == 404
+
+
 def test_the_owner_cannot_be_forged(world):
     server, http, tokens = world
     body = {"resourceType": "Subscription", "status": "active", "reason": "r", "criteria": "Observation?code=x",

@@ -35,9 +35,10 @@ extension FHIRService {
         if let owner { resource = ResourceOwner.stamping(resource, owner: owner, role: role) }
         request.body = JSON.object(resource).serialized()
         var response = isCreate ? try await create(request, type: "Subscription") : try await update(request, type: "Subscription", id: p[1])
-        if isCreate, response.status == 201, let log = subscriptionLog,
-           let location = response.headers.first(where: { $0.name == "Location" })?.value, let id = Self.createdID(location) {
-            response.headers.append((NotificationSignature.secretHeaderName, log.secret(for: id)))
+        // The secret is handed out once, when the subscription comes into being (a POST, or a PUT that creates).
+        let createdID = isCreate ? response.headers.first(where: { $0.name == "Location" }).flatMap { Self.createdID($0.value) } : p[1]
+        if response.status == 201, let log = subscriptionLog, let createdID {
+            response.headers.append((NotificationSignature.secretHeaderName, log.secret(for: createdID)))
         }
         return response
     }
