@@ -1,7 +1,7 @@
 # Sourced by the benchmark scripts, from the repository root, after they set DURATION and CONNECTIONS: makes a
 # scratch folder ($WORK, removed on exit with every process listed in PIDS), checks for wrk, builds the release
-# binaries ($BIN/dossier, $BIN/BenchCeiling; SCRATCH=.build-release keeps them apart from debug objects), prints the
-# machine, and defines wait_http and run_wrk.
+# binaries ($BIN/dossier, $BIN/BenchCeiling; SCRATCH=.build-release keeps them apart from debug objects; CONFIG=debug
+# for a smoke run), prints the machine, and defines wait_http and run_wrk.
 
 WORK=$(mktemp -d /tmp/dossier-bench.XXXXXX)
 PIDS=()
@@ -10,9 +10,11 @@ trap cleanup EXIT
 
 command -v wrk >/dev/null || { echo "wrk is needed: apt-get install -y wrk" >&2; exit 1; }
 SCRATCH=${SCRATCH:-.build}
-swift build -c release --scratch-path "$SCRATCH" --product dossier >&2
-swift build -c release --scratch-path "$SCRATCH" --product BenchCeiling >&2
-BIN=$(swift build -c release --scratch-path "$SCRATCH" --show-bin-path)
+# CONFIG=debug: a quick check that a script works (its figures mean nothing); figures come from release builds.
+CONFIG=${CONFIG:-release}
+swift build -c "$CONFIG" --scratch-path "$SCRATCH" --product dossier >&2
+swift build -c "$CONFIG" --scratch-path "$SCRATCH" --product BenchCeiling >&2
+BIN=$(swift build -c "$CONFIG" --scratch-path "$SCRATCH" --show-bin-path)
 
 echo "# load average before: $(cut -d' ' -f1-3 /proc/loadavg)"
 echo "# machine: $(nproc) cores, $(free -g | awk '/Mem:/{print $2}') GiB, $(uname -srm), $(date -u +%Y-%m-%dT%H:%MZ)"
