@@ -134,7 +134,7 @@ let package = Package(
         ], resources: [.copy("Fixtures")]),
         .testTarget(name: "SummaryTests", dependencies: ["Summary", "FHIRCore", "Store", "Access"]),
         .testTarget(name: "SQLiteStoreTests", dependencies: ["SQLiteStore", "StoreConformance", "Store", "FHIRCore"]),
-        .testTarget(name: "FHIRServerTests", dependencies: ["FHIRServer", "Search", "SQLiteStore", "Store", "FHIRCore", "Access", "Documents"]),
+        .testTarget(name: "FHIRServerTests", dependencies: ["FHIRServer", "Search", "SQLiteStore", "Store", "FHIRCore", "Access", "Documents", "Subscriptions"]),
         .testTarget(name: "DocumentsTests", dependencies: ["Documents", "FHIRCore"]),
         .testTarget(name: "DossierHTTPTests", dependencies: [
             "DossierHTTP", "Auth", "FHIRServer", "SQLiteStore", "FHIRCore", "SQLiteAudit", "Audit",

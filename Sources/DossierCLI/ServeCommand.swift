@@ -85,6 +85,12 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: ArgumentHelp("How often the subscription dispatcher looks for changes and due notifications, e.g. 250ms.", valueName: "duration"))
     var subscriptionPollInterval = "250ms"
 
+    @Option(help: ArgumentHelp(
+        "Internal receivers rest-hook Subscriptions may post to, comma-separated: host names, host:port, or address ranges such as 127.0.0.1/32 or 10.0.0.0/8.",
+        discussion: "Without it, endpoints whose host is, or resolves to, a loopback, private, link-local, CGNAT, multicast or otherwise non-public address are refused when the Subscription is written and before every delivery.",
+        valueName: "list"))
+    var subscriptionAllowHosts = ""
+
     @Option(help: "Log level: trace, debug, info, notice, warning, error or critical.")
     var logLevel: Logger.Level = .info
 
@@ -95,6 +101,9 @@ struct ServeCommand: AsyncParsableCommand {
         guard RetrySchedule.durations(subscriptionRetryDelays) != nil else { throw ValidationError("--subscription-retry-delays must list durations such as 10s,30s,2m.") }
         guard RetrySchedule.duration(subscriptionRetryBudget) != nil else { throw ValidationError("--subscription-retry-budget must be a duration such as 24h.") }
         guard let poll = RetrySchedule.duration(subscriptionPollInterval), poll > 0 else { throw ValidationError("--subscription-poll-interval must be a positive duration such as 250ms.") }
+        guard EndpointPolicy.allowList(subscriptionAllowHosts) != nil else {
+            throw ValidationError("--subscription-allow-hosts must list host names, host:port or CIDR ranges such as 10.0.0.0/8, separated by commas.")
+        }
         guard maxDocumentBytes > 0, maxInlineDocumentBytes >= 0 else { throw ValidationError("--max-document-bytes must be positive and --max-inline-document-bytes not negative.") }
         if let baseURL, URL(string: baseURL)?.scheme == nil {
             throw ValidationError("--base-url must be an absolute URL such as http://example.org/fhir.")
@@ -119,6 +128,7 @@ struct ServeCommand: AsyncParsableCommand {
         configuration.maxDocumentBytes = maxDocumentBytes
         configuration.maxInlineDocumentBytes = maxInlineDocumentBytes
         configuration.emergencyAccessDuration = TimeInterval(emergencyAccessLifetime.seconds)
+        configuration.subscriptionEndpoints = EndpointPolicy(allowList: EndpointPolicy.allowList(subscriptionAllowHosts) ?? [])
         if let accessMatrix { configuration.matrix = try AuthorisationMatrix(contentsOfFile: accessMatrix) }
         let http = HTTPServerConfiguration(host: host, port: port)
         let authServer = auth ? try await openAuth(dataDirectory, http: http, baseURL: configuration.baseURL) : nil
@@ -131,6 +141,8 @@ struct ServeCommand: AsyncParsableCommand {
         let subscriptionLog = try DeliveryLog(path: dataDirectory.path + "/" + DeliveryLog.defaultFileName)
         let service = FHIRService(store: store, configuration: configuration, auditLog: auditLog, subscriptionLog: subscriptionLog,
                                   logger: Logger(label: "dossier.fhir"))
+        var dispatcherConfiguration = dispatcherConfiguration
+        dispatcherConfiguration.endpointPolicy = configuration.subscriptionEndpoints
         let dispatcher = SubscriptionDispatcher(store: store, log: subscriptionLog, host: service, configuration: dispatcherConfiguration)
         let dispatching = Task.detached { await dispatcher.run() }
         let app = buildApplication(service: service, http: http, auth: authServer, subscriptions: dispatcher, logger: Logger(label: "dossier.http"))

@@ -1,5 +1,6 @@
 import Access
 import Foundation
+import Subscriptions
 
 /// Limits and settings of the FHIR service. Every limit is explicit and answers with a clear error when exceeded.
 public struct ServerConfiguration: Sendable {
@@ -42,6 +43,10 @@ public struct ServerConfiguration: Sendable {
     /// Largest document served inline as base64 `data` in a FHIR JSON `Binary` (beyond, the client asks for the
     /// raw bytes).
     public var maxInlineDocumentBytes: Int64 = 16 * 1024 * 1024
+    /// Where rest-hook Subscriptions may send notifications: checked when a Subscription is written, and handed to
+    /// the dispatcher, which checks it again before every delivery (`--subscription-allow-hosts` adds the
+    /// operator's internal receivers to it).
+    public var subscriptionEndpoints = EndpointPolicy()
 
     public init(
         baseURL: String = "http://127.0.0.1:8080/fhir",

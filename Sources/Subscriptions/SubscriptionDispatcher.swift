@@ -11,8 +11,14 @@ import Synchronization
 ///
 /// Subscriptions are known from the feed itself: the Subscription versions are changes like any other, so a
 /// subscription matches exactly the changes committed after it was created. Changes to Subscriptions are not
-/// matched, nor deletions (a search cannot match a deleted resource). A change is matched against the current
-/// state of its resource: when it changed again before the dispatcher got to it, the later version decides.
+/// matched.
+///
+/// A change is matched as it was written: the version in the feed (the same bytes a vread of its versionId
+/// returns) is judged by the criteria (``SubscriptionHost/matches(_:_:)``), not the resource's state when the
+/// dispatcher gets to it, so two quick updates — the first matching, the second not — give one notification, of
+/// the first version. A deletion is matched by the live version it deleted: when that version matched, the
+/// deletion is announced (the notification's version is the deletion's; see ``RestHookSender`` for what a
+/// rest-hook receives, a websocket client gets the usual ping).
 public final class SubscriptionDispatcher: Sendable {
     /// How the dispatcher runs.
     public struct Configuration: Sendable {
@@ -24,6 +30,9 @@ public final class SubscriptionDispatcher: Sendable {
         public var batchSize = 200
         /// The time a rest-hook endpoint has to answer.
         public var requestTimeout: TimeInterval = 10
+        /// Where rest-hook notifications may go, checked before every attempt (the server checks the same policy
+        /// when a Subscription is written).
+        public var endpointPolicy = EndpointPolicy()
         public init() {}
     }
 
@@ -53,7 +62,7 @@ public final class SubscriptionDispatcher: Sendable {
         self.host = host
         self.hub = hub
         self.configuration = configuration
-        self.sender = RestHookSender(timeout: configuration.requestTimeout)
+        self.sender = RestHookSender(timeout: configuration.requestTimeout, policy: configuration.endpointPolicy)
         self.logger = logger
     }
 
@@ -85,12 +94,15 @@ public final class SubscriptionDispatcher: Sendable {
                 apply(resource, to: &subscriptions)
                 continue
             }
-            if resource.isDeleted { continue }
-            for (id, entry) in subscriptions.sorted(by: { $0.key < $1.key }) {
+            let candidates = subscriptions.sorted(by: { $0.key < $1.key }).filter { _, entry in
+                entry.definition.isActive && entry.definition.criteriaType == resource.type && resource.lastUpdated > entry.since
+            }
+            guard !candidates.isEmpty, let judged = try await versionToMatch(resource) else { continue }
+            for (id, entry) in candidates {
                 let s = entry.definition
-                guard s.isActive, let channel = s.channel, s.criteriaType == resource.type, resource.lastUpdated > entry.since else { continue }
+                guard let channel = s.channel else { continue }
                 do {
-                    if try await host.matches(s, resource) {
+                    if try await host.matches(s, judged) {
                         deliveries.append(.init(subscriptionID: id, channel: channel, resource: resource, changeSequence: change.sequence))
                     }
                 } catch let error as FHIRError {
@@ -103,6 +115,15 @@ public final class SubscriptionDispatcher: Sendable {
         try await log.record(through: last.sequence, deliveries: deliveries, now: Date())
         tracked.withLock { $0 = subscriptions }
         return changes.count == configuration.batchSize
+    }
+
+    /// The version a change is judged by: the version it wrote, or for a deletion the live version it deleted
+    /// (nil when there is none: nothing to announce).
+    private func versionToMatch(_ change: StoredResource) async throws -> StoredResource? {
+        guard change.isDeleted else { return change }
+        guard change.version > 1, let deleted = try await store.vread(type: change.type, id: change.id, version: change.version - 1),
+              !deleted.isDeleted else { return nil }
+        return deleted
     }
 
     /// The subscriptions as of the cursor: loaded from the store on first use, then kept up to date from the feed.
@@ -170,12 +191,17 @@ public final class SubscriptionDispatcher: Sendable {
             for delivery in open {
                 let now = Date()
                 guard delivery.nextAttemptAt <= now else { return }
-                guard let content = try await host.notificationContent(s, type: delivery.resourceType, id: delivery.resourceID, version: delivery.resourceVersion) else {
-                    try await log.update(delivery, status: .withheld, attempted: false, error: "The owner may not read \(delivery.resourceType)/\(delivery.resourceID) at delivery time", now: now)
+                let event: RestHookSender.Event
+                switch try await host.notificationContent(s, type: delivery.resourceType, id: delivery.resourceID, version: delivery.resourceVersion) {
+                case nil:
+                    try await withhold(delivery, now: now)
                     continue
+                case .resource(let content)?:
+                    event = .changed(body: s.payload == nil ? [] : content)
+                case .deleted?:
+                    event = .deleted(resource: "\(delivery.resourceType)/\(delivery.resourceID)")
                 }
-                let body = s.payload == nil ? [] : content
-                switch await sender.post(s, delivery, body: body, secret: log.secret(for: s.id), now: now) {
+                switch await sender.post(s, delivery, event: event, secret: log.secret(for: s.id), now: now) {
                 case .delivered:
                     try await log.update(delivery, status: .delivered, attempted: true, error: nil, now: Date())
                 case .failed(let reason):
@@ -203,11 +229,17 @@ public final class SubscriptionDispatcher: Sendable {
         for delivery in try await log.openDeliveries(subscriptionID: s.id, limit: 100) where delivery.status == .pending {
             let now = Date()
             guard try await host.notificationContent(s, type: delivery.resourceType, id: delivery.resourceID, version: delivery.resourceVersion) != nil else {
-                try await log.update(delivery, status: .withheld, attempted: false, error: "The owner may not read \(delivery.resourceType)/\(delivery.resourceID) at delivery time", now: now)
+                try await withhold(delivery, now: now)
                 continue
             }
             guard await hub.send(s.id, "ping \(s.id) \(delivery.event)") else { return }
             try await log.update(delivery, status: .sent, attempted: true, error: nil, now: now)
         }
+    }
+
+    /// Records that a notification was not sent: the owner may not read what it announces (now).
+    private func withhold(_ delivery: Delivery, now: Date) async throws {
+        try await log.update(delivery, status: .withheld, attempted: false,
+                             error: "The owner may not read \(delivery.resourceType)/\(delivery.resourceID) at delivery time", now: now)
     }
 }

@@ -2,7 +2,8 @@ import FHIRCore
 import Foundation
 
 /// The checks a Subscription passes before it is stored, apart from its criteria's search (which the server
-/// parses with its search parser): a channel this server delivers on, with what that channel needs.
+/// parses with its search parser): a channel this server delivers on, with what that channel needs, and a
+/// rest-hook endpoint the ``EndpointPolicy`` allows.
 public enum SubscriptionValidation {
     /// The payload MIME types a rest-hook may ask for (besides none: an empty body).
     public static let payloadTypes: Set<String> = ["application/fhir+json", "application/json"]
@@ -42,6 +43,20 @@ public enum SubscriptionValidation {
         guard ["requested", "active", "off", "error"].contains(status) else {
             throw FHIRError(.unprocessable, "Subscription.status must be requested, active, error or off", issueType: "value",
                             expression: ["Subscription.status"])
+        }
+    }
+
+    /// Throws a 422 naming `Subscription.channel.endpoint` when the policy refuses a rest-hook endpoint: its host
+    /// is, or resolves to, a loopback, private, link-local... address the operator did not allow.
+    ///
+    /// A name that does not resolve now is accepted: the receiver may not be published yet, and every delivery
+    /// attempt checks the name again before connecting (``RestHookSender``), so accepting it lets nothing through.
+    public static func checkEndpoint(_ json: JSON, policy: EndpointPolicy) async throws(FHIRError) {
+        guard json["channel"]?["type"]?.stringValue == SubscriptionDefinition.Channel.restHook.rawValue,
+              let endpoint = json["channel"]?["endpoint"]?.stringValue else { return }
+        if case .refused(let why) = await policy.check(endpoint) {
+            throw FHIRError(.unprocessable, "Subscription.channel.endpoint is refused: \(why)", issueType: "value",
+                            expression: ["Subscription.channel.endpoint"])
         }
     }
 }

@@ -1,6 +1,8 @@
 """R4 Subscriptions with the real binary: rest-hook notifications to a real local HTTP receiver (HMAC checked,
-receiver downtime and recovery with nothing lost or sent twice, the retry budget), the websocket channel with a
-real websocket client (bind, ping, ack, replay after reconnect), the owner's access rules, invalid criteria."""
+receiver downtime and recovery with nothing lost or sent twice, the retry budget, deletions), the websocket channel
+with a real websocket client (bind, ping, ack, replay after reconnect), the owner's access rules, invalid criteria,
+and the SSRF guard: endpoints inside the network (loopback, link-local, ...) are refused unless the operator allows
+them with --subscription-allow-hosts (the receivers here listen on 127.0.0.1, so these servers allow it)."""
 
 from __future__ import annotations
 
@@ -20,6 +22,8 @@ from dossier_server import TimeoutSession, free_port
 LOINC = "http://loinc.org"
 FAST_RETRIES = ["--subscription-retry-delays", "200ms,400ms", "--subscription-retry-budget", "5s",
                 "--subscription-poll-interval", "50ms"]
+# The test receivers listen on 127.0.0.1, which the server refuses unless the operator allows it.
+ALLOW_LOOPBACK = ["--subscription-allow-hosts", "127.0.0.1"]
 
 
 class Receiver:
@@ -83,7 +87,7 @@ def verify_signature(notification: dict, secret: str) -> None:
 @pytest.fixture(scope="module")
 def world(server_factory):
     """A server with fast retries, a patient whose GP is Practitioner/gp, and a doctor with no tie to the patient."""
-    server = server_factory("subscriptions", FAST_RETRIES)
+    server = server_factory("subscriptions", FAST_RETRIES + ALLOW_LOOPBACK)
     http = TimeoutSession()
     org = "org-" + uuid.uuid4().hex[:8]
     put = lambda path, body: http.put(f"{server.base}/{path}", json=body)  # noqa: E731
@@ -193,6 +197,44 @@ def test_rest_hook_without_payload_posts_an_empty_body(world):
         verify_signature(got[0], secret)
     finally:
         receiver.stop()
+
+
+def test_deleting_a_matching_resource_is_notified(world):
+    server, http, _ = world
+    code = uuid.uuid4().hex[:8]
+    with_payload, without_payload = Receiver().start(), Receiver().start()
+    try:
+        sub, secret = subscribe(world, "gp", code, {"type": "rest-hook", "endpoint": with_payload.url, "payload": "application/fhir+json"})
+        bare_sub, bare_secret = subscribe(world, "gp", code, {"type": "rest-hook", "endpoint": without_payload.url})
+        first = post_observation(world, code)
+        other = post_observation(world, "other-" + code)
+        with_payload.wait_for(1)
+        without_payload.wait_for(1)
+        assert http.delete(f"{server.base}/Observation/{other}").status_code == 204  # never matched: nothing
+        assert http.delete(f"{server.base}/Observation/{first}").status_code == 204
+        got = with_payload.wait_for(2)
+        time.sleep(0.5)  # nothing more may come
+        with with_payload.lock:
+            got = list(with_payload.received)
+        assert len(got) == 2
+        deleted = got[1]
+        assert deleted["body"] == b""
+        assert deleted["headers"]["x-dossier-event"] == "deleted"
+        assert deleted["headers"]["x-dossier-resource"] == f"Observation/{first}"
+        assert deleted["headers"]["x-dossier-event-id"] == f"{sub}:2"
+        assert "content-type" not in deleted["headers"]
+        verify_signature(deleted, secret)
+        # Without a payload: the usual empty POST.
+        bare = without_payload.wait_for(2)[1]
+        assert bare["body"] == b"" and "x-dossier-event" not in bare["headers"]
+        assert bare["headers"]["x-dossier-event-id"] == f"{bare_sub}:2"
+        verify_signature(bare, bare_secret)
+        logged = events(world, "gp", sub)
+        assert logged[2]["focus"]["reference"] == f"Observation/{first}/_history/2"
+        assert logged[2]["status"] == "delivered"
+    finally:
+        with_payload.stop()
+        without_payload.stop()
 
 
 def test_rest_hook_gives_up_after_the_budget_and_the_subscription_goes_to_error(world):
@@ -337,7 +379,7 @@ def test_websocket_upgrade_needs_a_valid_token(world):
 
 
 def test_restart_resumes_delivery_without_loss_or_repeat(server_factory):
-    server = server_factory("subscriptions-restart", FAST_RETRIES + ["--subscription-retry-budget", "1h"])
+    server = server_factory("subscriptions-restart", FAST_RETRIES + ALLOW_LOOPBACK + ["--subscription-retry-budget", "1h"])
     http = TimeoutSession()
     receiver = Receiver()
     sub = http.post(f"{server.base}/Subscription", json={
@@ -363,3 +405,66 @@ def test_restart_resumes_delivery_without_loss_or_repeat(server_factory):
         assert [n["headers"]["x-dossier-event-id"] for n in got] == [f"{sub}:1", f"{sub}:2", f"{sub}:3"]
     finally:
         receiver.stop()
+
+
+# -- the SSRF guard, on a server without --subscription-allow-hosts ---------------------------------------------
+
+def endpoint_issues(answer) -> list[str]:
+    return [e for issue in answer.json()["issue"] for e in issue.get("expression", [])]
+
+
+def stored_with_endpoint(base: str, http, endpoint: str) -> int:
+    found = http.get(f"{base}/Subscription", params={"url": endpoint})
+    assert found.status_code == 200, found.text
+    return len(found.json().get("entry", []))
+
+
+@pytest.mark.parametrize("endpoint", [
+    "http://127.0.0.1:{port}/hook-{tag}",
+    "http://169.254.169.254/latest/meta-data/{tag}",
+    "http://localhost:{port}/hook-{tag}",
+    "http://[::ffff:127.0.0.1]:{port}/hook-{tag}",
+    "http://2130706433:{port}/hook-{tag}",
+])
+def test_an_endpoint_inside_the_network_is_refused_and_nothing_stored(server, endpoint):
+    http = TimeoutSession()
+    receiver = Receiver().start()
+    try:
+        url = endpoint.format(port=receiver.port, tag=uuid.uuid4().hex[:8])
+        body = {"resourceType": "Subscription", "status": "requested", "reason": "r", "criteria": "Observation?code=ssrf",
+                "channel": {"type": "rest-hook", "endpoint": url}}
+        answer = http.post(f"{server.base}/Subscription", json=body)
+        assert answer.status_code == 422, answer.text
+        assert endpoint_issues(answer) == ["Subscription.channel.endpoint"]
+        assert "--subscription-allow-hosts" in answer.text
+        assert stored_with_endpoint(server.base, http, url) == 0
+        # Inside a transaction too: the whole Bundle is refused.
+        bundle = {"resourceType": "Bundle", "type": "transaction", "entry": [
+            {"fullUrl": "urn:uuid:" + str(uuid.uuid4()), "resource": {"resourceType": "Basic", "code": {"text": url}},
+             "request": {"method": "POST", "url": "Basic"}},
+            {"resource": body, "request": {"method": "POST", "url": "Subscription"}}]}
+        answer = http.post(f"{server.base}", json=bundle)
+        assert answer.status_code == 422, answer.text
+        assert "Subscription.channel.endpoint" in endpoint_issues(answer)
+        assert stored_with_endpoint(server.base, http, url) == 0
+        time.sleep(0.3)
+        assert receiver.received == []
+    finally:
+        receiver.stop()
+
+
+def test_a_patch_towards_the_metadata_service_is_refused_and_the_old_version_stays(server):
+    http = TimeoutSession()
+    endpoint = f"https://hooks.invalid/{uuid.uuid4().hex[:8]}"  # does not resolve: accepted, checked again at delivery
+    created = http.post(f"{server.base}/Subscription", json={
+        "resourceType": "Subscription", "status": "requested", "reason": "r", "criteria": "Observation?code=ssrf",
+        "channel": {"type": "rest-hook", "endpoint": endpoint}})
+    assert created.status_code == 201, created.text
+    sid = created.json()["id"]
+    patch = [{"op": "replace", "path": "/channel/endpoint", "value": "http://169.254.169.254/latest/meta-data/"}]
+    answer = http.patch(f"{server.base}/Subscription/{sid}", data=json.dumps(patch),
+                        headers={"Content-Type": "application/json-patch+json"})
+    assert answer.status_code == 422, answer.text
+    assert endpoint_issues(answer) == ["Subscription.channel.endpoint"]
+    current = http.get(f"{server.base}/Subscription/{sid}").json()
+    assert current["meta"]["versionId"] == "1" and current["channel"]["endpoint"] == endpoint

@@ -127,6 +127,8 @@ extension FHIRService {
         var action: Action
         /// The token entries of the entry's resource, computed while planning (off the store's writer).
         var precomputed: [IndexEntry]? = nil
+        /// A PATCH of a Subscription: the version its result was checked on.
+        var checked: StoredResource? = nil
 
         /// FHIR's processing order: DELETE, POST, PUT/PATCH, GET.
         var order: Int {
@@ -199,12 +201,35 @@ extension FHIRService {
         }
     }
 
+    /// Passes a Subscription written by an entry through the checks of every Subscription write
+    /// (``checkedSubscription(_:access:)``), before the store transaction starts.
+    private func checkSubscriptions(_ p: inout Planned, access: RequestAccess) async throws {
+        switch p.action {
+        case .create("Subscription", let id, let resource, let ifNoneExist):
+            p.action = .create(type: "Subscription", id: id, resource: try await checkedSubscription(resource, access: access), ifNoneExist: ifNoneExist)
+        case .update("Subscription", let id, let resource, let ifMatch):
+            p.action = .update(type: "Subscription", id: id, resource: try await checkedSubscription(resource, access: access), ifMatch: ifMatch)
+        case .conditionalUpdate("Subscription", let query, let resource, let ifMatch, let newID):
+            p.action = .conditionalUpdate(type: "Subscription", query: query, resource: try await checkedSubscription(resource, access: access),
+                                          ifMatch: ifMatch, newID: newID)
+        case .patch("Subscription", let id, let query, let patch, _):
+            p.checked = try await checkedPatchTarget(type: "Subscription", id: id, query: query, patch: patch, access: access)
+        default:
+            break
+        }
+    }
+
     private func transaction(_ rawEntries: [JSON], request: FHIRRequest, prefer: Prefer.Return?) async throws -> FHIRResponse {
         var planned: [Planned] = []
         planned.reserveCapacity(rawEntries.count)
         let filter = try await accessFilter(request.access)
         for (i, raw) in rawEntries.enumerated() {
             var p = try plan(raw, index: i, request: request, filter: filter)
+            do {
+                try await checkSubscriptions(&p, access: request.access)
+            } catch let error as FHIRError {
+                throw Self.at(error, entry: i)
+            }
             switch p.action {
             case .create(let type, _, let resource, _), .update(let type, _, let resource, _),
                  .conditionalUpdate(let type, _, let resource, _, _):
@@ -339,7 +364,7 @@ extension FHIRService {
                     let rewritten = try ReferenceRewriter.rewrite(resource, resolve)
                     outcomes[p.index] = try updateInTransaction(tx, access, type: type, id: idOf[p.index]!, resource: rewritten, ifMatch: ifMatch, precomputed: p.precomputed)
                 case .patch(let type, let id, let query, let patch, let ifMatch):
-                    outcomes[p.index] = try patchInTransaction(tx, access, type: type, id: id, query: query, patch: patch, ifMatch: ifMatch)
+                    outcomes[p.index] = try patchInTransaction(tx, access, type: type, id: id, query: query, patch: patch, ifMatch: ifMatch, checked: p.checked)
                 case .read:
                     break
                 }

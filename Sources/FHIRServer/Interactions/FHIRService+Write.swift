@@ -75,7 +75,7 @@ extension FHIRService {
     func conditionalUpdate(_ request: FHIRRequest, type: String) async throws -> FHIRResponse {
         try requireScope(.update, type, request.access)
         let query = Self.restricted(try ConditionalQuery.parse(type: type, items: request.query), try await accessFilter(request.access))
-        let resource = try parseResource(request, expectedType: type)
+        let resource = try await checkedIfSubscription(try parseResource(request, expectedType: type), type: type, access: request.access)
         let ifMatch = try ifMatchVersion(request)
         let newID = Self.newID()
         let access = request.access
@@ -162,14 +162,16 @@ extension FHIRService {
         let query = try id == nil ? Self.restricted(ConditionalQuery.parse(type: type, items: request.query), filter) : nil
         let access = request.access
         if let id { try await requireVisibleIfDeleted(type: type, id: id, access: access) }
+        let checked = try await checkedPatchTarget(type: type, id: id, query: query, patch: patch, access: access)
         let outcome = try await writeWithDocumentRules(access) { tx in
-            try self.patchInTransaction(tx, access, type: type, id: id, query: query, patch: patch, ifMatch: ifMatch)
+            try self.patchInTransaction(tx, access, type: type, id: id, query: query, patch: patch, ifMatch: ifMatch, checked: checked)
         }
         return writeResponse(outcome, request: request)
     }
 
+    /// `checked`: for a Subscription, the version its patched form was checked on (``checkedPatchTarget(type:id:query:patch:access:)``).
     func patchInTransaction(_ tx: any StoreTransaction, _ access: RequestAccess, type: String, id: String?, query: SearchQuery?, patch: JSONPatch,
-                            ifMatch: Int?) throws -> WriteOutcome {
+                            ifMatch: Int?, checked: StoredResource?) throws -> WriteOutcome {
         let current: StoredResource
         if let id {
             guard let found = try tx.read(type: type, id: id) else { throw FHIRError(.notFound, "\(type)/\(id) is not known") }
@@ -192,7 +194,8 @@ extension FHIRService {
         guard patched["resourceType"]?.stringValue == type, patched["id"]?.stringValue == current.id else {
             throw FHIRError(.unprocessable, "A patch may not change the resourceType or id", issueType: "processing")
         }
-        let object = try validateResource(patched, expectedType: type, expression: nil)
+        var object = try validateResource(patched, expectedType: type, expression: nil)
+        if try requireChecked(checked, current: current, type: type) { object = Self.activating(object) }
         try authorizeWrite(tx, access, type: type, id: current.id, resource: object, current: current)
         return .updated(try writer.put(tx, type: type, id: current.id, resource: object, method: .patch, current: current))
     }

@@ -15,7 +15,7 @@ extension FHIRService: SubscriptionHost {
         return RequestCaller(subject: owner, fhirUser: owner, role: s.ownerRole)
     }
 
-    public func matches(_ s: SubscriptionDefinition, _ resource: StoredResource) async throws -> Bool {
+    public func matches(_ s: SubscriptionDefinition, _ version: StoredResource) async throws -> Bool {
         let now = Date()
         let caller = ownerCaller(s)
         var ownerActor: AccessActor?
@@ -25,17 +25,23 @@ extension FHIRService: SubscriptionHost {
         let engine = try await searchEngine()
         let parsed = try await engine.parser.parse(type: s.criteriaType, items: items, strict: false, now: now, context: searchContext(access))
         let filter = try await accessFilter(access)
-        var conditions: [SearchCondition] = [.ids([resource.id]), filter?.restrictingChains(parsed.condition) ?? parsed.condition]
+        var conditions: [SearchCondition] = [filter?.restrictingChains(parsed.condition) ?? parsed.condition]
         if let restriction = filter?.condition(types: [s.criteriaType]) { conditions.append(restriction) }
-        let page = try await store.search(SearchQuery(type: s.criteriaType, condition: .all(conditions), limit: 1))
-        return !page.resources.isEmpty
+        // The version as the store indexed it when it was written (search entries and access entries alike).
+        let json = try JSON.parse(version.content)
+        let matcher = VersionMatcher(version: version, entries: writer.index(of: json, type: version.type)) { [store] type, condition in
+            !(try await store.search(SearchQuery(type: type, condition: condition, limit: 1)).resources.isEmpty)
+        }
+        return try await matcher.matches(.all(conditions))
     }
 
-    /// A vread of the version as the owner, through ``handle(_:)``: decided by the access rules and audited.
-    public func notificationContent(_ s: SubscriptionDefinition, type: String, id: String, version: Int) async throws -> [UInt8]? {
+    /// A vread of the version as the owner, through ``handle(_:)``: decided by the access rules and audited. A
+    /// deletion answers 410 to those who could read the version it deleted (404 to others).
+    public func notificationContent(_ s: SubscriptionDefinition, type: String, id: String, version: Int) async throws -> NotificationContent? {
         let request = FHIRRequest(method: .get, path: [type, id, "_history", String(version)], caller: ownerCaller(s))
         let response = await handle(request)
-        if response.status == 200 { return response.body }
+        if response.status == 200 { return .resource(response.body) }
+        if response.status == 410 { return .deleted }
         if response.status >= 500 { throw StoreError.unavailable("reading \(type)/\(id)/_history/\(version) for Subscription/\(s.id) answered \(response.status)") }
         return nil
     }

@@ -4,8 +4,8 @@ import Foundation
 import Store
 import Subscriptions
 
-/// R4 Subscriptions on the REST API: create and update validate the criteria with the search parser and record
-/// the owner; `$events` lists the delivery log; the service is the dispatcher's ``Subscriptions/SubscriptionHost``.
+/// R4 Subscriptions on the REST API: create and update are checked (``checkedSubscription(_:access:)``, the gate
+/// every write path of a Subscription passes) and record the owner; `$events` lists the delivery log; the service is the dispatcher's ``Subscriptions/SubscriptionHost``.
 extension FHIRService {
     /// Handles the Subscription interactions that differ from the generic ones; nil: the generic one applies.
     func subscriptionInteraction(_ request: FHIRRequest) async throws -> FHIRResponse? {
@@ -20,11 +20,7 @@ extension FHIRService {
         let isUpdate = p.count == 2 && request.method == .put && !p[1].hasPrefix("$") && !p[1].hasPrefix("_")
         guard isCreate || isUpdate else { return nil }
         var request = request
-        var resource = try parseResource(request, expectedType: "Subscription")
-        try SubscriptionValidation.check(.object(resource))
-        try await validateCriteria(resource["criteria"]?.stringValue ?? "", access: request.access)
-        if resource["status"]?.stringValue == "requested" { resource["status"] = "active" }
-        if resource["status"]?.stringValue == "active" { resource["error"] = nil }
+        var resource = try await checkedSubscription(try parseResource(request, expectedType: "Subscription"), access: request.access)
         // The owner is the server's to record: the creator, or (on update) the owner already recorded.
         var owner = Self.ownerCode(request.access.actor), role = Self.ownerRole(request.access.actor)
         if isUpdate, let current = try await store.read(type: "Subscription", id: try resourceID(p[1])), !current.isDeleted,

@@ -59,13 +59,23 @@ struct ResourceWriter: Sendable {
         let json = JSON.object(object)
         let content = json.serialized()
         let patientKey = indexer.patientKey(json, type: type)
-        let index = (complete ?? entries(json, type: type, precomputed: precomputed))
-            + AccessIndex.entries(for: ResourceAccessMetadata.extract(from: json))
+        let index = (complete ?? entries(json, type: type, precomputed: precomputed)) + Self.accessEntries(json)
         let new = NewVersion(type: type, id: id, version: version, method: method, content: content,
                              patientKey: patientKey, index: index)
         try tx.put(new)
         return StoredResource(type: type, id: id, version: version, lastUpdated: tx.timestamp, method: method,
                               content: content, patientKey: patientKey)
+    }
+
+    /// Every index entry of a stored version, as ``put(_:type:id:resource:method:current:precomputed:index:)``
+    /// writes them (search entries under the parameters in force now, and the access entries): what a store
+    /// search would match were that version current.
+    func index(of json: JSON, type: String) -> [IndexEntry] {
+        engine.current.builder.entries(for: json, type: type) + Self.accessEntries(json)
+    }
+
+    private static func accessEntries(_ json: JSON) -> [IndexEntry] {
+        AccessIndex.entries(for: ResourceAccessMetadata.extract(from: json))
     }
 
     /// Writes a deletion tombstone after `current`.
