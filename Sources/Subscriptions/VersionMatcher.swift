@@ -1,3 +1,4 @@
+import FHIRCore
 import Foundation
 import Store
 
