@@ -135,7 +135,7 @@ import Testing
         try await Self.withService { test in
             let bad = Self.subscription(endpoint: "http://[::ffff:127.0.0.1]/x")
             let good = Self.subscription()
-            let bundle = #"{"resourceType":"Bundle","type":"batch","entry":[{"resource":\#(bad),"request":{"method":"PUT","url":"Subscription?url=http://x"}},{"resource":\#(good),"request":{"method":"POST","url":"Subscription"}}]}"#
+            let bundle = #"{"resourceType":"Bundle","type":"batch","entry":[{"resource":\#(bad),"request":{"method":"PUT","url":"Subscription?_id=x1"}},{"resource":\#(good),"request":{"method":"POST","url":"Subscription"}}]}"#
             let response = await test.send(.post, "", body: bundle)
             #expect(response.status == 200)
             let statuses = (response.json["entry"]?.arrayValue ?? []).compactMap { $0["response"]?["status"]?.stringValue }
@@ -147,13 +147,13 @@ import Testing
     @Test func conditionalCreateAndUpdateAreChecked() async throws {
         try await Self.withService { test in
             let create = await test.send(.post, "Subscription", body: Self.subscription(criteria: "Observation?date=not-a-date"),
-                                         headers: ["if-none-exist": "url=https://public.example/hook"])
+                                         headers: ["if-none-exist": "_id=zzz"])
             #expect(create.status == 422 && Self.expressions(create) == ["Subscription.criteria"])
-            let update = await test.send(.put, "Subscription?url=http://nothing.example/", body: Self.subscription(endpoint: "http://192.168.1.1/"))
+            let update = await test.send(.put, "Subscription?_id=nothing", body: Self.subscription(endpoint: "http://192.168.1.1/"))
             #expect(update.status == 422 && Self.expressions(update) == ["Subscription.channel.endpoint"], "\(update.json)")
             #expect(await Self.storedSubscriptions(test) == 0)
             // A good one through the conditional update is stored active, as through POST.
-            let good = await test.send(.put, "Subscription?url=http://nothing.example/", body: Self.subscription())
+            let good = await test.send(.put, "Subscription?_id=nothing", body: Self.subscription())
             #expect(good.status == 201 && good.json["status"]?.stringValue == "active", "\(good.json)")
         }
     }
