@@ -19,6 +19,12 @@ import Testing
                         createdAt: now, updatedAt: now)
     }
 
+    /// Why an attempt failed; nil when it was delivered.
+    static func failure(_ outcome: RestHookSender.Outcome) -> String? {
+        guard case .failed(let why) = outcome else { return nil }
+        return why
+    }
+
     @Test func anAttemptIsRefusedWhenTheNameNowResolvesToAForbiddenAddress() async throws {
         let receiver = try LocalReceiver()
         defer { receiver.stop() }
@@ -27,10 +33,7 @@ import Testing
         let outcome = await sender.post(Self.subscription("http://hooks.example:\(receiver.port)/hook"), Self.delivery(),
                                         event: .changed(body: []), secret: "s")
         await sender.shutdown()
-        guard case .failed(let why) = outcome else {
-            Issue.record("the attempt should fail")
-            return
-        }
+        let why = try #require(Self.failure(outcome), "the attempt should fail")
         #expect(why.contains("hooks.example (127.0.0.1) is a loopback address"), "\(why)")
         #expect(receiver.requests.isEmpty)
     }
@@ -84,10 +87,7 @@ import Testing
         let sender = RestHookSender(timeout: 5)
         let outcome = await sender.post(Self.subscription("http://127.0.0.1:\(receiver.port)/hook"), Self.delivery(), event: .changed(body: []), secret: "s")
         await sender.shutdown()
-        guard case .failed(let why) = outcome else {
-            Issue.record("the attempt should fail")
-            return
-        }
+        let why = try #require(Self.failure(outcome), "the attempt should fail")
         #expect(why.hasPrefix("Not sent: 127.0.0.1 is a loopback address"), "\(why)")
         #expect(receiver.requests.isEmpty)
     }
