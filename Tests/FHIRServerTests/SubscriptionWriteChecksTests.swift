@@ -1,3 +1,4 @@
+import Access
 import FHIRCore
 import FHIRServer
 import Foundation
@@ -187,6 +188,25 @@ import Testing
             let response = await test.send(.post, "", body: bundle)
             #expect(response.status == 422 && Self.expressions(response) == ["Subscription.channel.endpoint"], "\(response.json)")
             #expect((await test.send(.get, "Subscription/s1")).json["channel"]?["endpoint"]?.stringValue == "https://public.example/hook")
+        }
+    }
+
+    @Test func aPatchOfSomeoneElsesSubscriptionIsNotFoundWhateverItWouldBecome() async throws {
+        try await NotificationTests.withWorld { w in
+            let created = await w.send(SummaryTests.professional("gp"), .post, "Subscription", Self.subscription(endpoint: "https://93.184.216.34/hook"))
+            let id = try #require(created.json["id"]?.stringValue, "\(created.json)")
+            func patch(_ caller: RequestCaller, _ operation: String) async -> FHIRResponse {
+                await w.test.service.handle(FHIRRequest(method: .patch, path: ["Subscription", id], headers: ["content-type": "application/json-patch+json"],
+                                                        body: Array(Self.patch(operation).utf8), caller: caller))
+            }
+            for operation in [#"{"op":"replace","path":"/criteria","value":"Observation?nonsense=1"}"#,
+                              #"{"op":"replace","path":"/channel/endpoint","value":"http://127.0.0.1/"}"#,
+                              #"{"op":"replace","path":"/reason","value":"mine now"}"#] {
+                let response = await patch(SummaryTests.professional("other"), operation)
+                #expect(response.status == 404, "\(operation): \(response.status) \(response.json)")
+            }
+            let patched = await patch(SummaryTests.professional("gp"), #"{"op":"replace","path":"/criteria","value":"Observation?nonsense=1"}"#)
+            #expect(patched.status == 422 && Self.expressions(patched) == ["Subscription.criteria"])
         }
     }
 }

@@ -195,8 +195,9 @@ extension FHIRService {
             throw FHIRError(.unprocessable, "A patch may not change the resourceType or id", issueType: "processing")
         }
         var object = try validateResource(patched, expectedType: type, expression: nil)
-        if try requireChecked(checked, current: current, type: type) { object = Self.activating(object) }
         try authorizeWrite(tx, access, type: type, id: current.id, resource: object, current: current)
+        // After the authorisation: someone else's Subscription is "not known", whatever the patch would make of it.
+        if try requireChecked(checked, current: current, type: type) { object = Self.activating(object) }
         return .updated(try writer.put(tx, type: type, id: current.id, resource: object, method: .patch, current: current))
     }
 

@@ -39,8 +39,9 @@ extension FHIRService {
 
     /// Before a PATCH of a Subscription: finds the version it applies to (by id, or the one match of `query`),
     /// applies `patch` and checks the result. Returns the version checked, which the transaction then requires
-    /// (``requireChecked(_:current:type:)``); nil for other types, or when there is nothing to patch (the
-    /// transaction answers that with its usual error).
+    /// (``requireChecked(_:current:type:)``); nil for other types, or when there is nothing to patch, or nothing the
+    /// actor may read (the transaction answers those with its usual error: a check of someone else's Subscription
+    /// would tell them it exists).
     func checkedPatchTarget(type: String, id: String?, query: SearchQuery?, patch: JSONPatch, access: RequestAccess) async throws -> StoredResource? {
         guard type == "Subscription" else { return nil }
         let target: StoredResource?
@@ -52,7 +53,8 @@ extension FHIRService {
         } else {
             target = nil
         }
-        guard let target, !target.isDeleted, case .object(let patched) = try patch.apply(to: JSON.parse(target.content)) else { return nil }
+        guard let target, !target.isDeleted, try await mayRead(target, access: access),
+              case .object(let patched) = try patch.apply(to: JSON.parse(target.content)) else { return nil }
         _ = try await checkedSubscription(patched, access: access)
         return target
     }
