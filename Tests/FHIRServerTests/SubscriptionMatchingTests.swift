@@ -101,6 +101,14 @@ import Testing
             #expect(found.map { "\($0.resourceID)/\($0.resourceVersion)" } == ["o1/1", "o1/2"])
             let definition = try #require(dispatcher.subscription(sub))
             #expect(try await test.service.notificationContent(definition, type: "Observation", id: "o1", version: 2) == .deleted)
+            // A websocket client gets the usual ping for it.
+            let (messages, outbox) = AsyncStream<String>.makeStream()
+            await dispatcher.hub.bind(sub, connection: UUID(), outbox: outbox)
+            try await dispatcher.deliverWebSocket(definition)
+            outbox.finish()
+            var pings: [String] = []
+            for await message in messages { pings.append(message) }
+            #expect(pings == ["ping \(sub) 1", "ping \(sub) 2"])
         }
     }
 
