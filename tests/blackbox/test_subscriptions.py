@@ -453,6 +453,42 @@ def test_an_endpoint_inside_the_network_is_refused_and_nothing_stored(server, en
         receiver.stop()
 
 
+def test_each_delivery_checks_the_endpoint_again(server_factory):
+    """A Subscription written while the operator allowed 127.0.0.1; the server restarts without the allowance: the
+    deliveries are refused before connecting, as failed attempts with the reason in the log."""
+    server = server_factory("subscriptions-withdrawn", FAST_RETRIES + ALLOW_LOOPBACK + ["--subscription-retry-budget", "1h"])
+    http = TimeoutSession()
+    receiver = Receiver().start()
+    try:
+        created = http.post(f"{server.base}/Subscription", json={
+            "resourceType": "Subscription", "status": "requested", "reason": "r", "criteria": "Observation?code=withdrawn",
+            "channel": {"type": "rest-hook", "endpoint": receiver.url}})
+        assert created.status_code == 201, created.text
+        sub = created.json()["id"]
+        server.stop()
+        server.extra_args = FAST_RETRIES + ["--subscription-retry-budget", "1h"]
+        server.start()
+        http = TimeoutSession()
+        assert http.post(f"{server.base}/Observation", json={
+            "resourceType": "Observation", "status": "final", "code": {"coding": [{"code": "withdrawn"}]}}).status_code == 201
+        deadline = time.time() + 10
+        event = {}
+        while time.time() < deadline:
+            answer = http.get(f"{server.base}/Subscription/{sub}/$events")
+            assert answer.status_code == 200, answer.text
+            parts = [p for p in answer.json()["parameter"] if p["name"] == "event"]
+            if parts:
+                event = {q["name"]: next(v for k, v in q.items() if k.startswith("value")) for q in parts[0]["part"]}
+                if event.get("attempts", 0) >= 2:
+                    break
+            time.sleep(0.1)
+        assert event.get("attempts", 0) >= 2 and event["status"] == "pending", event
+        assert "127.0.0.1 is a loopback address" in event["lastError"], event
+        assert receiver.received == []
+    finally:
+        receiver.stop()
+
+
 def test_a_patch_towards_the_metadata_service_is_refused_and_the_old_version_stays(server):
     http = TimeoutSession()
     endpoint = f"https://hooks.invalid/{uuid.uuid4().hex[:8]}"  # does not resolve: accepted, checked again at delivery

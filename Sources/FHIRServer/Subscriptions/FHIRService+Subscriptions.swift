@@ -5,7 +5,8 @@ import Store
 import Subscriptions
 
 /// R4 Subscriptions on the REST API: create and update are checked (``checkedSubscription(_:access:)``, the gate
-/// every write path of a Subscription passes) and record the owner; `$events` lists the delivery log; the service is the dispatcher's ``Subscriptions/SubscriptionHost``.
+/// every write path of a Subscription passes) and record the owner; `$events` lists the delivery log; the service
+/// is the dispatcher's ``Subscriptions/SubscriptionHost``.
 extension FHIRService {
     /// Handles the Subscription interactions that differ from the generic ones; nil: the generic one applies.
     func subscriptionInteraction(_ request: FHIRRequest) async throws -> FHIRResponse? {
