@@ -64,6 +64,8 @@ let package = Package(
         .target(name: "SQLiteStore", dependencies: [
             "Store", "FHIRCore", "SQLiteDurability",
             .product(name: "GRDB", package: "GRDB.swift"),
+            // SQLite's C API, for the writer's hot inserts (DirectStatement).
+            .product(name: "GRDBSQLite", package: "GRDB.swift"),
         ]),
         // The store conformance suite, run by every backend's tests.
         .target(name: "StoreConformance", dependencies: ["Store", "FHIRCore"], path: "Tests/StoreConformance"),

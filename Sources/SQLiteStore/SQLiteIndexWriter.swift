@@ -25,89 +25,134 @@ enum SQLiteIndexWriter {
         }
     }
 
-    /// Inserts `entries` for `type/id` under `patientKey`.
+    /// Inserts `entries` for `type/id` under `patientKey`. Each table's statement is taken from the cache once per
+    /// call and its values bound directly (``DirectStatement``): a resource has ~20 entries and an import writes
+    /// millions.
     static func insert(_ db: Database, patientKey: String, type: String, id: String, entries: [IndexEntry]) throws {
+        var statements = Statements(db)
         var occurrences: [String: Int] = [:]
         for entry in entries {
             let param = entry.param
             switch entry.value {
             case .token(let system, let code):
-                try token(db, patientKey, type, id, param, system ?? "", code)
+                try statements.token(patientKey, type, id, param, system ?? "", code)
             case .tokenText(let text):
-                try token(db, patientKey, type, id, tokenParam(param, modifier: "text"), "", text)
+                try statements.token(patientKey, type, id, tokenParam(param, modifier: "text"), "", text)
             case .identifierOfType(let typeSystem, let typeCode, let value):
-                try token(db, patientKey, type, id, tokenParam(param, modifier: "of-type"), typeSystem ?? "",
-                          typeCode + ofTypeSeparator + value)
+                try statements.token(patientKey, type, id, tokenParam(param, modifier: "of-type"), typeSystem ?? "",
+                                     typeCode + ofTypeSeparator + value)
             case .referenceIdentifier(let system, let value):
-                try token(db, patientKey, type, id, tokenParam(param, modifier: "identifier"), system ?? "", value)
+                try statements.token(patientKey, type, id, tokenParam(param, modifier: "identifier"), system ?? "", value)
             case .string(let normalized, let exact):
-                try db.cachedStatement(sql: """
-                    INSERT INTO string_index (patient_key, type, id, param, normalized, exact) VALUES (?, ?, ?, ?, ?, ?)
-                    ON CONFLICT DO NOTHING
-                    """).execute(arguments: [patientKey, type, id, param, normalized, exact])
+                try statements.run(.string, patientKey, type, id, param) { s in
+                    s.bind(normalized); s.bind(exact)
+                }
             case .date(let range):
-                try db.cachedStatement(sql: """
-                    INSERT INTO date_index (patient_key, type, id, param, low, high) VALUES (?, ?, ?, ?, ?, ?)
-                    ON CONFLICT DO NOTHING
-                    """).execute(arguments: [patientKey, type, id, param, range.low, range.high])
+                try statements.run(.date, patientKey, type, id, param) { s in
+                    s.bind(range.low); s.bind(range.high)
+                }
             case .number(let number):
-                try db.cachedStatement(sql: """
-                    INSERT INTO number_index (patient_key, type, id, param, value, low, high) VALUES (?, ?, ?, ?, ?, ?, ?)
-                    ON CONFLICT DO NOTHING
-                    """).execute(arguments: [patientKey, type, id, param, number.value, number.low, number.high])
+                try statements.run(.number, patientKey, type, id, param) { s in
+                    s.bind(number.value); s.bind(number.low); s.bind(number.high)
+                }
             case .quantity(let quantity):
-                try db.cachedStatement(sql: """
-                    INSERT INTO quantity_index (patient_key, type, id, param, system, code, unit, value, low, high, canonical)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING
-                    """).execute(arguments: [
-                        patientKey, type, id, param, quantity.system ?? "", quantity.code ?? "", quantity.unit ?? "",
-                        quantity.number.value, quantity.number.low, quantity.number.high, quantity.canonical,
-                    ])
+                try statements.run(.quantity, patientKey, type, id, param) { s in
+                    s.bind(quantity.system ?? ""); s.bind(quantity.code ?? ""); s.bind(quantity.unit ?? "")
+                    s.bind(quantity.number.value); s.bind(quantity.number.low); s.bind(quantity.number.high)
+                    s.bind(quantity.canonical)
+                }
             case .reference(let reference):
-                try db.cachedStatement(sql: """
-                    INSERT INTO reference_index (patient_key, type, id, param, target_type, target_id, url, target_version)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING
-                    """).execute(arguments: [
-                        patientKey, type, id, param, reference.type ?? "", reference.id ?? "", reference.url ?? "",
-                        reference.version ?? "",
-                    ])
+                try statements.run(.reference, patientKey, type, id, param) { s in
+                    s.bind(reference.type ?? ""); s.bind(reference.id ?? ""); s.bind(reference.url ?? "")
+                    s.bind(reference.version ?? "")
+                }
             case .uri(let uri):
-                try db.cachedStatement(sql: """
-                    INSERT INTO uri_index (patient_key, type, id, param, uri) VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING
-                    """).execute(arguments: [patientKey, type, id, param, uri])
+                try statements.run(.uri, patientKey, type, id, param) { s in s.bind(uri) }
             case .composite(let components):
                 let occurrence = occurrences[param, default: 0]
                 occurrences[param] = occurrence + 1
-                let statement = try db.cachedStatement(sql: """
-                    INSERT INTO composite_index (patient_key, type, id, param, occurrence, component, s1, s2, s3, s4, n1, n2, n3)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                    """)
                 for (component, value) in components.enumerated() {
                     let c = compositeColumns(value)
-                    try statement.execute(arguments: [
-                        patientKey, type, id, param, occurrence, component, c.s1, c.s2, c.s3, c.s4, c.n1, c.n2, c.n3,
-                    ])
+                    try statements.run(.composite, patientKey, type, id, param) { s in
+                        s.bind(occurrence); s.bind(component)
+                        s.bind(c.s1); s.bind(c.s2); s.bind(c.s3); s.bind(c.s4)
+                        s.bind(any: c.n1); s.bind(any: c.n2); s.bind(any: c.n3)
+                    }
                 }
             }
         }
     }
 
-    private static func token(
-        _ db: Database, _ patientKey: String, _ type: String, _ id: String, _ param: String, _ system: String,
-        _ code: String
-    ) throws {
-        try db.cachedStatement(sql: """
-            INSERT INTO token_index (patient_key, type, id, param, system, code) VALUES (?, ?, ?, ?, ?, ?)
-            ON CONFLICT DO NOTHING
-            """).execute(arguments: [patientKey, type, id, param, system, code])
+    /// The insert statement of each table, prepared on first use within one ``insert(_:patientKey:type:id:entries:)``.
+    private struct Statements {
+        enum Table: Int, CaseIterable {
+            case token, string, date, number, quantity, reference, uri, composite
+
+            /// The insert; its first four parameters are always `patient_key, type, id, param`.
+            var sql: String {
+                switch self {
+                case .token: """
+                    INSERT INTO token_index (patient_key, type, id, param, system, code) VALUES (?, ?, ?, ?, ?, ?)
+                    ON CONFLICT DO NOTHING
+                    """
+                case .string: """
+                    INSERT INTO string_index (patient_key, type, id, param, normalized, exact) VALUES (?, ?, ?, ?, ?, ?)
+                    ON CONFLICT DO NOTHING
+                    """
+                case .date: """
+                    INSERT INTO date_index (patient_key, type, id, param, low, high) VALUES (?, ?, ?, ?, ?, ?)
+                    ON CONFLICT DO NOTHING
+                    """
+                case .number: """
+                    INSERT INTO number_index (patient_key, type, id, param, value, low, high) VALUES (?, ?, ?, ?, ?, ?, ?)
+                    ON CONFLICT DO NOTHING
+                    """
+                case .quantity: """
+                    INSERT INTO quantity_index (patient_key, type, id, param, system, code, unit, value, low, high, canonical)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING
+                    """
+                case .reference: """
+                    INSERT INTO reference_index (patient_key, type, id, param, target_type, target_id, url, target_version)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING
+                    """
+                case .uri: """
+                    INSERT INTO uri_index (patient_key, type, id, param, uri) VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING
+                    """
+                case .composite: """
+                    INSERT INTO composite_index (patient_key, type, id, param, occurrence, component, s1, s2, s3, s4, n1, n2, n3)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    """
+                }
+            }
+        }
+
+        private let db: Database
+        private var prepared: [DirectStatement?] = Array(repeating: nil, count: Table.allCases.count)
+
+        init(_ db: Database) { self.db = db }
+
+        /// Binds the row's key, then `values`, and inserts.
+        mutating func run(_ table: Table, _ patientKey: String, _ type: String, _ id: String, _ param: String,
+                          _ values: (inout DirectStatement) -> Void) throws {
+            var statement = try prepared[table.rawValue] ?? DirectStatement(db, sql: table.sql)
+            statement.bind(patientKey); statement.bind(type); statement.bind(id); statement.bind(param)
+            values(&statement)
+            try statement.execute()
+            prepared[table.rawValue] = statement
+        }
+
+        mutating func token(_ patientKey: String, _ type: String, _ id: String, _ param: String, _ system: String,
+                            _ code: String) throws {
+            try run(.token, patientKey, type, id, param) { s in s.bind(system); s.bind(code) }
+        }
     }
 
     /// The generic columns of one composite component (the mapping documented in ``SQLiteSchema``).
     struct CompositeColumns {
         var s1 = "", s2 = "", s3 = "", s4 = ""
-        var n1: (any DatabaseValueConvertible)? = nil
-        var n2: (any DatabaseValueConvertible)? = nil
-        var n3: (any DatabaseValueConvertible)? = nil
+        var n1: DirectValue? = nil
+        var n2: DirectValue? = nil
+        var n3: DirectValue? = nil
     }
 
     static func compositeColumns(_ value: IndexValue) -> CompositeColumns {
@@ -119,12 +164,12 @@ enum SQLiteIndexWriter {
             c.s1 = typeSystem ?? ""; c.s2 = typeCode + ofTypeSeparator + value
         case .referenceIdentifier(let system, let value): c.s1 = system ?? ""; c.s2 = value
         case .string(let normalized, let exact): c.s1 = normalized; c.s2 = exact
-        case .date(let range): c.n1 = range.low; c.n2 = range.high
-        case .number(let number): c.n1 = number.value; c.n2 = number.low; c.n3 = number.high
+        case .date(let range): c.n1 = .integer(range.low); c.n2 = .integer(range.high)
+        case .number(let number): c.n1 = .real(number.value); c.n2 = .real(number.low); c.n3 = .real(number.high)
         case .quantity(let quantity):
             c.s1 = quantity.system ?? ""; c.s2 = quantity.code ?? ""; c.s3 = quantity.unit ?? ""
             c.s4 = quantity.canonical ? "1" : ""
-            c.n1 = quantity.number.value; c.n2 = quantity.number.low; c.n3 = quantity.number.high
+            c.n1 = .real(quantity.number.value); c.n2 = .real(quantity.number.low); c.n3 = .real(quantity.number.high)
         case .reference(let reference):
             c.s1 = reference.type ?? ""; c.s2 = reference.id ?? ""; c.s3 = reference.url ?? ""
             c.s4 = reference.version ?? ""

@@ -49,19 +49,24 @@ final class SQLiteTransaction: StoreTransaction {
         // No savepoint per put: the body already runs in its own savepoint, and a put that throws fails the body
         // (FHIRStore contract), which rolls all of it back. A savepoint per put made large transactions quadratic:
         // releasing one walks the in-memory sub-journal, which holds every page the body has touched so far.
-        // Empty content binds as NULL; `coalesce` stores the empty blob a deletion has.
-        try db.cachedStatement(sql: """
+        // Empty content binds as a zero-length blob, the content of a deletion.
+        var insertVersion = try DirectStatement(db, sql: """
             INSERT INTO resource_version (patient_key, type, id, version, seq, last_updated, method, content)
-            VALUES (?, ?, ?, ?, ?, ?, ?, coalesce(?, x''))
-            """).execute(arguments: [
-                version.patientKey, version.type, version.id, version.version, batch.nextSequenceNumber(),
-                timestampMicroseconds, version.method.rawValue, Data(version.content),
-            ])
-        try db.cachedStatement(sql: """
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+            """)
+        insertVersion.bind(version.patientKey); insertVersion.bind(version.type); insertVersion.bind(version.id)
+        insertVersion.bind(version.version); insertVersion.bind(batch.nextSequenceNumber())
+        insertVersion.bind(timestampMicroseconds); insertVersion.bind(version.method.rawValue)
+        insertVersion.bind(blob: version.content)
+        try insertVersion.execute()
+        var upsert = try DirectStatement(db, sql: """
             INSERT INTO resource (type, id, patient_key, version, deleted) VALUES (?, ?, ?, ?, ?)
             ON CONFLICT (type, id) DO UPDATE
             SET patient_key = excluded.patient_key, version = excluded.version, deleted = excluded.deleted
-            """).execute(arguments: [version.type, version.id, version.patientKey, version.version, isDeletion])
+            """)
+        upsert.bind(version.type); upsert.bind(version.id); upsert.bind(version.patientKey)
+        upsert.bind(version.version); upsert.bind(isDeletion)
+        try upsert.execute()
         if let current, !(current[2] as Bool) {
             // The previous entries live under the previous key, which may differ from the new one.
             try SQLiteIndexWriter.delete(db, patientKey: current[0], type: version.type, id: version.id)
