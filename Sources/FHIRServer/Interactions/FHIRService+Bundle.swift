@@ -127,6 +127,9 @@ extension FHIRService {
         var action: Action
         /// The token entries of the entry's resource, computed while planning (off the store's writer).
         var precomputed: [IndexEntry]? = nil
+        /// The whole version but its number and timestamp, prepared before the store transaction (see
+        /// ``PreparedWrites``); used only if the transaction resolves every reference as the preparation did.
+        var prepared: ResourceWriter.PreparedVersion? = nil
         /// A PATCH of a Subscription: the version its result was checked on.
         var checked: StoredResource? = nil
 
@@ -255,10 +258,11 @@ extension FHIRService {
                 throw FHIRError(.invalid, "fullUrl \(url) appears in more than one entry", issueType: "business-rule", expression: ["Bundle.entry[\(p.index)].fullUrl"])
             }
         }
-        let writes = planned.filter { $0.order < 3 }.sorted { ($0.order, $0.index) < ($1.order, $1.index) }
+        var writes = planned.filter { $0.order < 3 }.sorted { ($0.order, $0.index) < ($1.order, $1.index) }
         let access = request.access
-        let outcomes: [Int: WriteOutcome] = try await store.write { tx in
-            try self.runTransaction(tx, writes, access: access, filter: filter)
+        let preparation = await prepareAhead(&writes, filter: filter)
+        let outcomes: [Int: WriteOutcome] = try await store.write { [writes] tx in
+            try self.runTransaction(tx, writes, access: access, filter: filter, preparation: preparation)
         }
         didWrite(outcomes.values.compactMap(\.written))
         request.access.trail.touch(outcomes.sorted { $0.key < $1.key }.compactMap { $0.value.written ?? $0.value.stored })
@@ -276,7 +280,8 @@ extension FHIRService {
     }
 
     /// The part of a transaction that runs inside the store transaction.
-    private func runTransaction(_ tx: any StoreTransaction, _ writes: [Planned], access: RequestAccess, filter: AccessFilter?) throws -> [Int: WriteOutcome] {
+    private func runTransaction(_ tx: any StoreTransaction, _ writes: [Planned], access: RequestAccess, filter: AccessFilter?,
+                                preparation: PreparedWrites?) throws -> [Int: WriteOutcome] {
         // 1. Decide every target id: conditional creates and updates are resolved first.
         var idOf: [Int: String] = [:]
         var existing: [Int: StoredResource] = [:]
@@ -344,6 +349,14 @@ extension FHIRService {
             }
         }, resolve)
         access.contents.noteDocuments(owners.values)
+        // The versions prepared ahead hold if every reference resolves now as it did then.
+        var usePrepared = false
+        if let preparation {
+            usePrepared = owners == preparation.owners
+            for (reference, target) in preparation.conditional where usePrepared {
+                usePrepared = (try? resolve(reference)) == target
+            }
+        }
         // 3. Write, in FHIR order.
         var outcomes: [Int: WriteOutcome] = [:]
         for p in writes {
@@ -355,9 +368,17 @@ extension FHIRService {
                     outcomes[p.index] = try conditionalDeleteInTransaction(tx, access, type: type, query: query)
                 case .create(let type, _, let resource, _):
                     if let match = existing[p.index] { outcomes[p.index] = .existing(match); continue }
+                    if usePrepared, let prepared = p.prepared {
+                        outcomes[p.index] = try createInTransaction(tx, access, type: type, id: idOf[p.index]!, resource: prepared.resource, ifNoneExist: nil, prepared: prepared)
+                        continue
+                    }
                     let rewritten = Self.owned(try ReferenceRewriter.rewrite(resource, resolve), type: type, id: idOf[p.index]!, owners)
                     outcomes[p.index] = try createInTransaction(tx, access, type: type, id: idOf[p.index]!, resource: rewritten, ifNoneExist: nil, precomputed: p.precomputed)
                 case .update(let type, let id, let resource, let ifMatch):
+                    if usePrepared, let prepared = p.prepared {
+                        outcomes[p.index] = try updateInTransaction(tx, access, type: type, id: id, resource: prepared.resource, ifMatch: ifMatch, prepared: prepared)
+                        continue
+                    }
                     let rewritten = Self.owned(try ReferenceRewriter.rewrite(resource, resolve), type: type, id: id, owners)
                     outcomes[p.index] = try updateInTransaction(tx, access, type: type, id: id, resource: rewritten, ifMatch: ifMatch, precomputed: p.precomputed)
                 case .conditionalUpdate(let type, _, let resource, let ifMatch, _):
@@ -379,6 +400,79 @@ extension FHIRService {
         }
         return outcomes
     }
+
+    /// What ``prepareAhead(_:filter:)`` assumed: the conditional references it resolved and the Binaries' owners.
+    struct PreparedWrites: Sendable {
+        var conditional: [String: String]
+        var owners: [String: String]
+    }
+
+    /// Prepares the versions of a transaction's creates and updates before its store transaction, on the calling
+    /// task rather than on the store's single writer (which is what limits a bulk load): references rewritten,
+    /// serialised, patient key and index entries. Only when every target id is known before the transaction
+    /// (plain creates and updates, no conditional create, update, delete or patch): conditional references are
+    /// resolved with reads now, and the transaction uses the prepared versions only if it resolves them the same
+    /// way. `nil` (and nothing prepared) otherwise, or when any reference cannot be resolved now (the transaction
+    /// then reports it).
+    private func prepareAhead(_ writes: inout [Planned], filter: AccessFilter?) async -> PreparedWrites? {
+        var references: [String: String] = [:]
+        var documents: [(id: String, resource: JSONObject)] = []
+        var conditionalReferences = Set<String>()
+        for p in writes {
+            switch p.action {
+            case .create(let type, let id, let resource, nil):
+                if let url = p.fullUrl { references[url] = "\(type)/\(id)" }
+                if type == "DocumentReference" { documents.append((id, resource)) }
+            case .update(let type, let id, let resource, _):
+                if let url = p.fullUrl, url.hasPrefix("urn:") { references[url] = "\(type)/\(id)" }
+                if type == "DocumentReference" { documents.append((id, resource)) }
+            default:
+                return nil
+            }
+        }
+        // Conditional references, resolved once each by a read.
+        for p in writes {
+            switch p.action {
+            case .create(_, _, let resource, _), .update(_, _, let resource, _):
+                _ = ReferenceRewriter.rewrite(resource) { reference in
+                    if !reference.hasPrefix("#"), reference.contains("?"), references[reference] == nil {
+                        conditionalReferences.insert(reference)
+                    }
+                    return nil
+                }
+            default:
+                break
+            }
+        }
+        var conditional: [String: String] = [:]
+        for reference in conditionalReferences where references[reference] == nil {
+            guard let q = reference.firstIndex(of: "?") else { continue }
+            let type = String(reference[..<q])
+            guard R4.resourceTypes.contains(type),
+                  let query = try? Self.restricted(ConditionalQuery.parse(type: type, query: String(reference[reference.index(after: q)...])), filter),
+                  let matches = try? await store.search(query).resources, matches.count == 1 else { return nil }
+            conditional[reference] = "\(type)/\(matches[0].id)"
+        }
+        let resolve = { (reference: String) throws -> String? in
+            if let mapped = references[reference] ?? conditional[reference] { return mapped }
+            if reference.hasPrefix("urn:uuid:") || reference.hasPrefix("urn:oid:") { throw PreparationFailed() }
+            return nil
+        }
+        guard let owners = try? documentOwners(documents, resolve) else { return nil }
+        for k in writes.indices {
+            let p = writes[k]
+            let type: String, id: String, resource: JSONObject
+            switch p.action {
+            case .create(let t, let i, let r, _), .update(let t, let i, let r, _): (type, id, resource) = (t, i, r)
+            default: continue
+            }
+            guard let rewritten = try? ReferenceRewriter.rewrite(resource, resolve) else { return nil }
+            writes[k].prepared = writer.prepare(type: type, id: id, resource: Self.owned(rewritten, type: type, id: id, owners), precomputed: p.precomputed)
+        }
+        return PreparedWrites(conditional: conditional, owners: owners)
+    }
+
+    private struct PreparationFailed: Error {}
 
     /// Prefixes an error's diagnostics with the entry that caused it.
     static func at(_ error: FHIRError, entry: Int) -> FHIRError {

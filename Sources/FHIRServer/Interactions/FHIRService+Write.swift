@@ -26,7 +26,8 @@ extension FHIRService {
     }
 
     func createInTransaction(_ tx: any StoreTransaction, _ access: RequestAccess, type: String, id: String, resource: JSONObject,
-                             ifNoneExist: SearchQuery?, index: [IndexEntry]? = nil, precomputed: [IndexEntry]? = nil) throws -> WriteOutcome {
+                             ifNoneExist: SearchQuery?, index: [IndexEntry]? = nil, precomputed: [IndexEntry]? = nil,
+                             prepared: ResourceWriter.PreparedVersion? = nil) throws -> WriteOutcome {
         if let ifNoneExist {
             let matches = try tx.search(ifNoneExist)
             if matches.count > 1 {
@@ -35,7 +36,7 @@ extension FHIRService {
             if let match = matches.first { return .existing(match) }
         }
         try authorizeWrite(tx, access, type: type, id: id, resource: resource, current: nil)
-        let stored = try writer.put(tx, type: type, id: id, resource: resource, method: .create, current: nil, precomputed: precomputed, index: index)
+        let stored = try writer.put(tx, type: type, id: id, resource: resource, method: .create, current: nil, precomputed: precomputed, index: index, prepared: prepared)
         try notifyAfterWrite(tx, stored, previous: nil, now: access.now)
         return .created(stored)
     }
@@ -62,11 +63,12 @@ extension FHIRService {
     }
 
     func updateInTransaction(_ tx: any StoreTransaction, _ access: RequestAccess, type: String, id: String, resource: JSONObject,
-                             ifMatch: Int?, precomputed: [IndexEntry]? = nil, index: [IndexEntry]? = nil) throws -> WriteOutcome {
+                             ifMatch: Int?, precomputed: [IndexEntry]? = nil, index: [IndexEntry]? = nil,
+                             prepared: ResourceWriter.PreparedVersion? = nil) throws -> WriteOutcome {
         let current = try tx.read(type: type, id: id)
         try authorizeWrite(tx, access, type: type, id: id, resource: resource, current: current)
         try checkIfMatch(ifMatch, current: current, type: type, id: id)
-        let stored = try writer.put(tx, type: type, id: id, resource: resource, method: .update, current: current, precomputed: precomputed, index: index)
+        let stored = try writer.put(tx, type: type, id: id, resource: resource, method: .update, current: current, precomputed: precomputed, index: index, prepared: prepared)
         try notifyAfterWrite(tx, stored, previous: current, now: access.now)
         return (current == nil || current!.isDeleted) ? .created(stored) : .updated(stored)
     }

@@ -14,6 +14,9 @@ final class SearchEngine: Sendable {
         var parser: SearchParser
         /// The reference parameters of each resource type (what a transaction indexes after rewriting references).
         var referenceParameters: [String: [String]]
+        /// Whether a parameter's expression reads `meta.versionId` or `meta.lastUpdated` (a custom one may): its
+        /// entries then depend on the version written, and writes are not prepared ahead.
+        var readsVersionMeta: Bool
     }
 
     private let state: Mutex<Snapshot>
@@ -47,6 +50,13 @@ final class SearchEngine: Sendable {
             builder: IndexBuilder(registry: registry, baseURL: configuration.baseURL),
             parser: SearchParser(registry: registry, baseURL: configuration.baseURL,
                                  defaultCount: configuration.defaultPageSize, maxCount: configuration.maxPageSize),
-            referenceParameters: references)
+            referenceParameters: references,
+            readsVersionMeta: R4.resourceTypes.contains { type in
+                registry.parameters(for: type).contains { p in
+                    // `_lastUpdated` is the store's own column, not an index entry.
+                    guard p.code != "_lastUpdated", let expression = p.expression else { return false }
+                    return expression.contains("versionId") || expression.contains("lastUpdated")
+                }
+            })
     }
 }
