@@ -28,8 +28,9 @@ echo "import.rps ${RPS:-?} resources/s"
 "$BIN/dossier" serve --port 18080 --data-dir "$WORK/data" >"$WORK/serve.log" 2>&1 & PIDS+=($!)
 wait_http http://127.0.0.1:18080/health
 python3 - "$WORK" <<'PY'
-import sqlite3, sys, glob
-db = glob.glob(sys.argv[1] + "/data/*.sqlite")[0]
+import sqlite3, sys
+# The store's file (the data folder also holds the audit trail and the subscriptions' delivery log).
+db = sys.argv[1] + "/data/dossier.sqlite"
 rows = sqlite3.connect(db).execute("SELECT type || '/' || id FROM resource WHERE deleted = 0 ORDER BY random() LIMIT 20000").fetchall()
 open(sys.argv[1] + "/ids.txt", "w").write("\n".join(r[0] for r in rows) + "\n")
 PY
