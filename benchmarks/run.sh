@@ -4,6 +4,8 @@
 #
 #   benchmarks/run.sh [DATA_DIR]        (default: data/synthea, shipped with the repo)
 #
+# The server runs with the access rules and the audit trail off (`--no-auth --no-audit`): these are the figures of
+# the record server itself (issue #3); benchmarks/access.sh measures what the rules and the audit trail add.
 # Needs wrk (apt-get install wrk). Prints `name value unit` lines and a summary; copy the figures to BENCHMARKS.md.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -25,7 +27,7 @@ RPS=$(grep -oE '[0-9.]+ resources/s' "$WORK/import.txt" | tail -1 | awk '{print 
 echo "import.rps ${RPS:-?} resources/s"
 
 # 3. The server over the imported data.
-"$BIN/dossier" serve --port 18080 --data-dir "$WORK/data" >"$WORK/serve.log" 2>&1 & PIDS+=($!)
+"$BIN/dossier" serve --port 18080 --data-dir "$WORK/data" --no-auth --no-audit >"$WORK/serve.log" 2>&1 & PIDS+=($!)
 wait_http http://127.0.0.1:18080/health
 python3 - "$WORK" <<'PY'
 import sqlite3, sys
