@@ -205,16 +205,19 @@ extension FHIRService {
     }
 
     /// Passes a Subscription written by an entry through the checks of every Subscription write
-    /// (``checkedSubscription(_:access:)``), before the store transaction starts.
+    /// (``checkedSubscription(_:access:)``) and records its owner (``owned(_:access:id:conditional:)``), before the
+    /// store transaction starts.
     private func checkSubscriptions(_ p: inout Planned, access: RequestAccess) async throws {
         switch p.action {
         case .create("Subscription", let id, let resource, let ifNoneExist):
-            p.action = .create(type: "Subscription", id: id, resource: try await checkedSubscription(resource, access: access), ifNoneExist: ifNoneExist)
+            let checked = try await owned(try await checkedSubscription(resource, access: access), access: access, id: nil)
+            p.action = .create(type: "Subscription", id: id, resource: checked, ifNoneExist: ifNoneExist)
         case .update("Subscription", let id, let resource, let ifMatch):
-            p.action = .update(type: "Subscription", id: id, resource: try await checkedSubscription(resource, access: access), ifMatch: ifMatch)
+            let checked = try await owned(try await checkedSubscription(resource, access: access), access: access, id: id)
+            p.action = .update(type: "Subscription", id: id, resource: checked, ifMatch: ifMatch)
         case .conditionalUpdate("Subscription", let query, let resource, let ifMatch, let newID):
-            p.action = .conditionalUpdate(type: "Subscription", query: query, resource: try await checkedSubscription(resource, access: access),
-                                          ifMatch: ifMatch, newID: newID)
+            let checked = try await owned(try await checkedSubscription(resource, access: access), access: access, id: nil, conditional: true)
+            p.action = .conditionalUpdate(type: "Subscription", query: query, resource: checked, ifMatch: ifMatch, newID: newID)
         case .patch("Subscription", let id, let query, let patch, _):
             p.checked = try await checkedPatchTarget(type: "Subscription", id: id, query: query, patch: patch, access: access)
         default:

@@ -77,7 +77,8 @@ extension FHIRService {
     func conditionalUpdate(_ request: FHIRRequest, type: String) async throws -> FHIRResponse {
         try requireScope(.update, type, request.access)
         let query = Self.restricted(try ConditionalQuery.parse(type: type, items: request.query), try await accessFilter(request.access))
-        let resource = try await checkedIfSubscription(try parseResource(request, expectedType: type), type: type, access: request.access)
+        let checked = try await checkedIfSubscription(try parseResource(request, expectedType: type), type: type, access: request.access)
+        let resource = type == "Subscription" ? try await owned(checked, access: request.access, id: nil, conditional: true) : checked
         let ifMatch = try ifMatchVersion(request)
         let newID = Self.newID()
         let access = request.access

@@ -22,14 +22,7 @@ extension FHIRService {
         guard isCreate || isUpdate else { return nil }
         var request = request
         var resource = try await checkedSubscription(try parseResource(request, expectedType: "Subscription"), access: request.access)
-        // The owner is the server's to record: the creator, or (on update) the owner already recorded.
-        var owner = Self.ownerCode(request.access.actor), role = Self.ownerRole(request.access.actor)
-        if isUpdate, let current = try await store.read(type: "Subscription", id: try resourceID(p[1])), !current.isDeleted,
-           let json = try? JSON.parse(current.content), let recorded = ResourceOwner.owner(of: json) {
-            owner = recorded
-            role = ResourceOwner.role(of: json)
-        }
-        if let owner { resource = ResourceOwner.stamping(resource, owner: owner, role: role) }
+        resource = try await owned(resource, access: request.access, id: isUpdate ? try resourceID(p[1]) : nil)
         request.body = JSON.object(resource).serialized()
         var response = isCreate ? try await create(request, type: "Subscription") : try await update(request, type: "Subscription", id: p[1])
         // The secret is handed out once, when the subscription comes into being (a POST, or a PUT that creates).
@@ -38,6 +31,23 @@ extension FHIRService {
             response.headers.append((NotificationSignature.secretHeaderName, log.secret(for: createdID)))
         }
         return response
+    }
+
+    /// A Subscription with its owner recorded, as the server records it whatever the write path (POST, PUT,
+    /// conditional PUT, transaction entries): the writer, or on an update of `id` the owner already recorded (an
+    /// operator's update leaves someone's subscription theirs). `id` nil for a create, and for a conditional update
+    /// (target unknown before its transaction: the writer is recorded, except for an operator, whose body is kept
+    /// as sent). Unchanged when the rules are off.
+    func owned(_ resource: JSONObject, access: RequestAccess, id: String?, conditional: Bool = false) async throws -> JSONObject {
+        guard var owner = Self.ownerCode(access.actor) else { return resource }
+        var role = Self.ownerRole(access.actor)
+        if conditional, owner == ResourceOwner.operatorOwner { return resource }
+        if let id, let current = try await store.read(type: "Subscription", id: id), !current.isDeleted,
+           let json = try? JSON.parse(current.content), let recorded = ResourceOwner.owner(of: json) {
+            owner = recorded
+            role = ResourceOwner.role(of: json)
+        }
+        return ResourceOwner.stamping(resource, owner: owner, role: role)
     }
 
     /// `…/Subscription/ID/_history/1` -> `ID`.
