@@ -297,6 +297,11 @@ enum SQLiteQueries {
         return changes
     }
 
+    /// The largest `seq` (0 when there is no version): one seek at the end of `resource_version_by_seq`.
+    static func lastChangeSequence(_ db: Database) throws -> Int64 {
+        try Int64.fetchOne(db.cachedStatement(sql: "SELECT max(seq) FROM resource_version")) ?? 0
+    }
+
     static let lastSequenceSQL = """
         SELECT seq FROM resource_version WHERE last_updated <= ? ORDER BY last_updated DESC, seq DESC LIMIT 1
         """

@@ -98,6 +98,10 @@ public final class SQLiteStore: FHIRStore {
         try await reading { db in try SQLiteQueries.changes(db, after: sequence, limit: limit) }
     }
 
+    public func lastChangeSequence() async throws -> Int64 {
+        try readingInPlace { db in try SQLiteQueries.lastChangeSequence(db) }
+    }
+
     public func search(_ query: SearchQuery) async throws -> SearchPage {
         try await reading { db in try SQLiteQueries.search(db, query) }
     }

@@ -21,6 +21,9 @@ public protocol FHIRStore: Sendable {
     /// feed that subscriptions follow with a durable cursor. A change numbered below one already returned is never
     /// committed later, so a reader that resumes after the last sequence it saw misses nothing.
     func changes(after sequence: Int64, limit: Int) async throws -> [StoreChange]
+    /// The sequence of the last change committed (0 when nothing was ever written): the end of the feed, read
+    /// without reading the changes (a follower with nothing to match can move its cursor there).
+    func lastChangeSequence() async throws -> Int64
     /// One page of the current, non-deleted resources matching `query`, in its sort order (then by type and id).
     func search(_ query: SearchQuery) async throws -> SearchPage
     /// How many current, non-deleted resources match `query` (its sort, limit and page are ignored).

@@ -84,6 +84,7 @@ public final class SubscriptionDispatcher: Sendable {
 
     /// Matches one batch of changes after the cursor; true when there may be more.
     func followFeed() async throws -> Bool {
+        if try await skipIdleFeed() { return true }
         var subscriptions = try await loadSubscriptions()
         let changes = try await store.changes(after: try await log.cursor(), limit: configuration.batchSize)
         guard let last = changes.last else { return false }
@@ -115,6 +116,22 @@ public final class SubscriptionDispatcher: Sendable {
         try await log.record(through: last.sequence, deliveries: deliveries, now: Date())
         tracked.withLock { $0 = subscriptions }
         return changes.count == configuration.batchSize
+    }
+
+    /// With no subscription, the feed's changes concern nobody: rather than reading each one (the first `serve`
+    /// after an import would read every version written), the cursor moves to the feed's end. Only when more than
+    /// a batch is behind and no subscription is known; the subscriptions are then reloaded from the store *after*
+    /// the end was read, so one written before the end is found (and nothing is skipped) and one written after it
+    /// comes later in the feed. True when the cursor moved.
+    func skipIdleFeed() async throws -> Bool {
+        guard tracked.withLock({ $0?.isEmpty ?? true }) else { return false }
+        let cursor = try await log.cursor()
+        let end = try await store.lastChangeSequence()
+        guard end - cursor > Int64(configuration.batchSize) else { return false }
+        tracked.withLock { $0 = nil }
+        guard try await loadSubscriptions().isEmpty else { return false }
+        try await log.record(through: end, deliveries: [], now: Date())
+        return true
     }
 
     /// The version a change is judged by: the version it wrote, or for a deletion the live version it deleted

@@ -54,6 +54,41 @@ import Testing
         return try #require(response.json["id"]?.stringValue)
     }
 
+    // MARK: A feed nobody subscribes to
+
+    /// A transaction of `count` Observations with `code`.
+    static func observations(_ count: Int, code: String) -> String {
+        let entries = (0..<count).map { i in
+            let id = "bulk\(code)-\(i)"
+            return #"{"resource":\#(observation(id, code: code)),"request":{"method":"PUT","url":"Observation/\#(id)"}}"#
+        }
+        return #"{"resourceType":"Bundle","type":"transaction","entry":["# + entries.joined(separator: ",") + "]}"
+    }
+
+    @Test func withNoSubscriptionTheFeedIsSkippedToItsEndAndLaterChangesAreMatched() async throws {
+        try await Self.withTest { test, dispatcher in
+            #expect(await test.send(.post, "", body: Self.observations(250, code: "1234")).status == 200)
+            #expect(try await dispatcher.skipIdleFeed())
+            #expect(try await dispatcher.log.cursor() == test.service.store.lastChangeSequence())
+            #expect(try await dispatcher.skipIdleFeed() == false)
+            let id = try await Self.create(test, Self.subscription())
+            #expect(await test.send(.put, "Observation/after", body: Self.observation("after", code: "1234")).status == 201)
+            let notified = try await Self.notifications(dispatcher, id)
+            #expect(notified.map(\.resourceID) == ["after"])
+        }
+    }
+
+    @Test func aSubscriptionWrittenBeforeTheEndIsNotSkipped() async throws {
+        try await Self.withTest { test, dispatcher in
+            let id = try await Self.create(test, Self.subscription())
+            #expect(await test.send(.post, "", body: Self.observations(250, code: "1234")).status == 200)
+            #expect(try await dispatcher.skipIdleFeed() == false)
+            // Every one of the 250 changes notified (the log lists the latest 100; events are numbered from 1).
+            let notified = try await Self.notifications(dispatcher, id)
+            #expect(notified.count == 100 && notified.last?.event == 250)
+        }
+    }
+
     // MARK: The version of the change
 
     @Test func twoQuickUpdatesNotifyOnceWithTheVersionThatMatched() async throws {

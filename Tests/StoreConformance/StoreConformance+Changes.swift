@@ -7,6 +7,7 @@ extension StoreConformance {
     /// limit, includes deletions, and keeps concurrent commits in one order with no number repeated.
     static func changesFollowCommitOrderFromACursor(_ store: any FHIRStore) async throws {
         #expect(try await store.changes(after: 0, limit: 10).isEmpty)
+        #expect(try await store.lastChangeSequence() == 0)
         _ = try await put(store, version("Patient", "a", 1, patient: "a"))
         _ = try await put(store, version("Observation", "o1", 1, patient: "a"))
         _ = try await put(store, version("Observation", "o1", 2, method: .delete, patient: "a"))
@@ -22,6 +23,7 @@ extension StoreConformance {
         let rest = try await store.changes(after: firstTwo[1].sequence, limit: 100)
         #expect(rest == Array(all.dropFirst(2)))
         #expect(try await store.changes(after: all[4].sequence, limit: 100).isEmpty)
+        #expect(try await store.lastChangeSequence() == all[4].sequence)
         #expect(try await store.changes(after: 0, limit: 0).isEmpty)
 
         // Concurrent writers: the feed read in pages while they commit sees each version exactly once, in order.
