@@ -84,9 +84,10 @@ public final class SubscriptionDispatcher: Sendable {
 
     /// Matches one batch of changes after the cursor; true when there may be more.
     func followFeed() async throws -> Bool {
-        if try await skipIdleFeed() { return true }
+        let cursor = try await log.cursor()
+        if try await skipIdleFeed(from: cursor) { return true }
         var subscriptions = try await loadSubscriptions()
-        let changes = try await store.changes(after: try await log.cursor(), limit: configuration.batchSize)
+        let changes = try await store.changes(after: cursor, limit: configuration.batchSize)
         guard let last = changes.last else { return false }
         var deliveries: [DeliveryLog.NewDelivery] = []
         for change in changes {
@@ -122,10 +123,10 @@ public final class SubscriptionDispatcher: Sendable {
     /// after an import would read every version written), the cursor moves to the feed's end. Only when more than
     /// a batch is behind and no subscription is known; the subscriptions are then reloaded from the store *after*
     /// the end was read, so one written before the end is found (and nothing is skipped) and one written after it
-    /// comes later in the feed. True when the cursor moved.
-    func skipIdleFeed() async throws -> Bool {
+    /// comes later in the feed. True when the cursor moved. `known`: the cursor, when the caller has read it.
+    func skipIdleFeed(from known: Int64? = nil) async throws -> Bool {
         guard tracked.withLock({ $0?.isEmpty ?? true }) else { return false }
-        let cursor = try await log.cursor()
+        let cursor = if let known { known } else { try await log.cursor() }
         let end = try await store.lastChangeSequence()
         guard end - cursor > Int64(configuration.batchSize) else { return false }
         tracked.withLock { $0 = nil }

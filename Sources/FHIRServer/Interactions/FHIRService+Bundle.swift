@@ -332,9 +332,7 @@ extension FHIRService {
                 return nil
             }
             if let done = conditional[reference] { return done }
-            let type = String(reference[..<q])
-            guard R4.resourceTypes.contains(type) else { return nil }
-            let query = Self.restricted(try ConditionalQuery.parse(type: type, query: String(reference[reference.index(after: q)...])), filter)
+            guard let (type, query) = try Self.conditionalReferenceQuery(reference, questionMark: q, filter: filter) else { return nil }
             let matches = try tx.search(query)
             guard matches.count == 1 else {
                 throw FHIRError(.preconditionFailed, "Conditional reference \(reference) matched \(matches.count) resources; it must match exactly one", issueType: matches.isEmpty ? "not-found" : "multiple-matches")
@@ -448,12 +446,12 @@ extension FHIRService {
             }
         }
         var conditional: [String: String] = [:]
-        for reference in conditionalReferences where references[reference] == nil {
+        for reference in conditionalReferences {
             guard let q = reference.firstIndex(of: "?") else { continue }
-            let type = String(reference[..<q])
-            guard R4.resourceTypes.contains(type),
-                  let query = try? Self.restricted(ConditionalQuery.parse(type: type, query: String(reference[reference.index(after: q)...])), filter),
-                  let matches = try? await store.search(query).resources, matches.count == 1 else { return nil }
+            let parsed: (type: String, query: SearchQuery)?
+            do { parsed = try Self.conditionalReferenceQuery(reference, questionMark: q, filter: filter) } catch { return nil }
+            guard let (type, query) = parsed else { continue }
+            guard let matches = try? await store.search(query).resources, matches.count == 1 else { return nil }
             conditional[reference] = "\(type)/\(matches[0].id)"
         }
         let resolve = { (reference: String) throws -> String? in
@@ -476,6 +474,15 @@ extension FHIRService {
     }
 
     private struct PreparationFailed: Error {}
+
+    /// The search a conditional reference (`Type?criteria`, `?` at `questionMark`) stands for, under the actor's
+    /// filter; nil when `Type` is not a resource type (the reference is then left as written).
+    private static func conditionalReferenceQuery(_ reference: String, questionMark q: String.Index,
+                                                  filter: AccessFilter?) throws(FHIRError) -> (type: String, query: SearchQuery)? {
+        let type = String(reference[..<q])
+        guard R4.resourceTypes.contains(type) else { return nil }
+        return (type, restricted(try ConditionalQuery.parse(type: type, query: String(reference[reference.index(after: q)...])), filter))
+    }
 
     /// Prefixes an error's diagnostics with the entry that caused it.
     static func at(_ error: FHIRError, entry: Int) -> FHIRError {

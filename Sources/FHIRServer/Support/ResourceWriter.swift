@@ -26,8 +26,7 @@ struct ResourceWriter: Sendable {
     /// reference parameters.
     private func entries(_ json: JSON, type: String, precomputed: [IndexEntry]?) -> [IndexEntry] {
         let snapshot = engine.current
-        // Entries computed before the version was stamped miss what a parameter on meta.versionId/lastUpdated reads.
-        guard let precomputed, !snapshot.readsVersionMeta else { return snapshot.builder.entries(for: json, type: type) }
+        guard let precomputed else { return snapshot.builder.entries(for: json, type: type) }
         var all = precomputed
         var seen = Set(precomputed)
         for param in snapshot.referenceParameters[type] ?? [] {
@@ -110,9 +109,10 @@ struct ResourceWriter: Sendable {
             let json = Self.stamped(resource, type: type, id: id, version: String(version), lastUpdated: lastUpdated)
             content = json.serialized()
             patientKey = indexer.patientKey(json, type: type)
-            // Entries computed before the version was stamped miss what a parameter on meta.versionId reads.
-            let usable = engine.current.readsVersionMeta ? nil : complete
-            index = (usable ?? entries(json, type: type, precomputed: precomputed))
+            // Entries computed before the version was stamped (`complete`, `precomputed`) miss what a parameter on
+            // meta.versionId or meta.lastUpdated reads: then all are computed from the stamped version.
+            let fresh = engine.current.readsVersionMeta
+            index = ((fresh ? nil : complete) ?? entries(json, type: type, precomputed: fresh ? nil : precomputed))
                 + Self.accessEntries(json)
         }
         let new = NewVersion(type: type, id: id, version: version, method: method, content: content,
