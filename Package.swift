@@ -135,7 +135,9 @@ let package = Package(
             .product(name: "PropertyBased", package: "swift-property-based"),
         ], resources: [.copy("Fixtures")]),
         .testTarget(name: "SummaryTests", dependencies: ["Summary", "FHIRCore", "Store", "Access"]),
-        .testTarget(name: "SQLiteStoreTests", dependencies: ["SQLiteStore", "StoreConformance", "Store", "FHIRCore"]),
+        .testTarget(name: "SQLiteStoreTests", dependencies: [
+            "SQLiteStore", "StoreConformance", "Store", "FHIRCore", .product(name: "GRDB", package: "GRDB.swift"),
+        ]),
         .testTarget(name: "FHIRServerTests", dependencies: ["FHIRServer", "Search", "SQLiteStore", "Store", "FHIRCore", "Access", "Documents", "Subscriptions"]),
         .testTarget(name: "DocumentsTests", dependencies: ["Documents", "FHIRCore"]),
         .testTarget(name: "DossierHTTPTests", dependencies: [

@@ -7,6 +7,8 @@ final class SQLiteBatchCommitter: Sendable {
     private let pool: DatabasePool
     /// The last timestamp handed to a body (µs since 1970), also by batches that rolled back.
     private let issuedTimestamp = Mutex<Int64>(.min)
+    /// The integer keys, used and changed only on the writer queue.
+    private let keys = SQLiteKeyCache()
 
     init(pool: DatabasePool) {
         self.pool = pool
@@ -21,10 +23,12 @@ final class SQLiteBatchCommitter: Sendable {
                     let batch = try WriteBatch(db, issuedTimestamp: self.issuedTimestamp.withLock { $0 })
                     defer { self.issuedTimestamp.withLock { $0 = max($0, batch.lastTimestamp) } }
                     for job in jobs {
-                        let transaction = SQLiteTransaction(db, batch: batch)
+                        let transaction = SQLiteTransaction(db, batch: batch, keys: self.keys)
                         do {
                             try db.withSavepoint(.body) { try job.run(transaction) }
                         } catch {
+                            // Keys the body created were rolled back with it.
+                            self.keys.forget()
                             job.fail(error)
                             // An error that ended the whole SQLite transaction (disk full, I/O error) fails the
                             // batch: nothing of it is committed.
@@ -36,6 +40,7 @@ final class SQLiteBatchCommitter: Sendable {
             }
             for job in jobs { job.complete(batchError: nil) }
         } catch {
+            keys.forget()
             for job in jobs { job.complete(batchError: error) }
         }
     }

@@ -5,7 +5,7 @@ import Store
 /// Entries are stored as given: the store never looks into resources. The same entry listed twice is stored once
 /// (`ON CONFLICT DO NOTHING` on the primary key; other constraint violations still fail).
 enum SQLiteIndexWriter {
-    /// Every index table; each has a primary key leading with `(patient_key, type, id)`.
+    /// Every index table; each has a primary key leading with `(patient, rid, param)`.
     static let tables = [
         "token_index", "string_index", "date_index", "number_index", "quantity_index", "reference_index",
         "uri_index", "composite_index",
@@ -17,63 +17,66 @@ enum SQLiteIndexWriter {
     /// Separates the type code from the value in `:of-type` entries (a control character no code contains).
     static let ofTypeSeparator = "\u{1F}"
 
-    /// Removes every entry of `type/id` stored under `patientKey`: one primary-key range delete per table.
-    static func delete(_ db: Database, patientKey: String, type: String, id: String) throws {
+    /// Removes every entry of the resource `rid` stored under `patient`: one primary-key range delete per table.
+    static func delete(_ db: Database, patient: Int64, rid: Int64) throws {
         for table in tables {
-            try db.cachedStatement(sql: "DELETE FROM \(table) WHERE patient_key = ? AND type = ? AND id = ?")
-                .execute(arguments: [patientKey, type, id])
+            var statement = try DirectStatement(db, sql: "DELETE FROM \(table) WHERE patient = ? AND rid = ?")
+            statement.bind(patient); statement.bind(rid)
+            try statement.execute()
         }
     }
 
-    /// Inserts `entries` for `type/id` under `patientKey`. Each table's statement is taken from the cache once per
-    /// call and its values bound directly (``DirectStatement``): a resource has ~20 entries and an import writes
-    /// millions.
-    static func insert(_ db: Database, patientKey: String, type: String, id: String, entries: [IndexEntry]) throws {
-        var statements = Statements(db)
+    /// Inserts `entries` of the resource `rid` (of `type`) under `patient`, each parameter under its integer key
+    /// for `type` (from `keys`). Each table's statement is taken from the cache once per call and its values bound
+    /// directly (``DirectStatement``): a resource has ~20 entries and an import writes millions.
+    static func insert(
+        _ db: Database, keys: SQLiteKeyCache, patient: Int64, rid: Int64, type: String, entries: [IndexEntry]
+    ) throws {
+        var statements = Statements(db, keys: keys, patient: patient, rid: rid, type: type)
         var occurrences: [String: Int] = [:]
         for entry in entries {
             let param = entry.param
             switch entry.value {
             case .token(let system, let code):
-                try statements.token(patientKey, type, id, param, system ?? "", code)
+                try statements.token(param, system ?? "", code)
             case .tokenText(let text):
-                try statements.token(patientKey, type, id, tokenParam(param, modifier: "text"), "", text)
+                try statements.token(tokenParam(param, modifier: "text"), "", text)
             case .identifierOfType(let typeSystem, let typeCode, let value):
-                try statements.token(patientKey, type, id, tokenParam(param, modifier: "of-type"), typeSystem ?? "",
+                try statements.token(tokenParam(param, modifier: "of-type"), typeSystem ?? "",
                                      typeCode + ofTypeSeparator + value)
             case .referenceIdentifier(let system, let value):
-                try statements.token(patientKey, type, id, tokenParam(param, modifier: "identifier"), system ?? "", value)
+                try statements.token(tokenParam(param, modifier: "identifier"), system ?? "", value)
             case .string(let normalized, let exact):
-                try statements.run(.string, patientKey, type, id, param) { s in
+                try statements.run(.string, param) { s in
                     s.bind(normalized); s.bind(exact)
                 }
             case .date(let range):
-                try statements.run(.date, patientKey, type, id, param) { s in
+                try statements.run(.date, param) { s in
                     s.bind(range.low); s.bind(range.high)
                 }
             case .number(let number):
-                try statements.run(.number, patientKey, type, id, param) { s in
+                try statements.run(.number, param) { s in
                     s.bind(number.value); s.bind(number.low); s.bind(number.high)
                 }
             case .quantity(let quantity):
-                try statements.run(.quantity, patientKey, type, id, param) { s in
+                try statements.run(.quantity, param) { s in
                     s.bind(quantity.system ?? ""); s.bind(quantity.code ?? ""); s.bind(quantity.unit ?? "")
                     s.bind(quantity.number.value); s.bind(quantity.number.low); s.bind(quantity.number.high)
                     s.bind(quantity.canonical)
                 }
             case .reference(let reference):
-                try statements.run(.reference, patientKey, type, id, param) { s in
+                try statements.run(.reference, param) { s in
                     s.bind(reference.type ?? ""); s.bind(reference.id ?? ""); s.bind(reference.url ?? "")
                     s.bind(reference.version ?? "")
                 }
             case .uri(let uri):
-                try statements.run(.uri, patientKey, type, id, param) { s in s.bind(uri) }
+                try statements.run(.uri, param) { s in s.bind(uri) }
             case .composite(let components):
                 let occurrence = occurrences[param, default: 0]
                 occurrences[param] = occurrence + 1
                 for (component, value) in components.enumerated() {
                     let c = compositeColumns(value)
-                    try statements.run(.composite, patientKey, type, id, param) { s in
+                    try statements.run(.composite, param) { s in
                         s.bind(occurrence); s.bind(component)
                         s.bind(c.s1); s.bind(c.s2); s.bind(c.s3); s.bind(c.s4)
                         s.bind(any: c.n1); s.bind(any: c.n2); s.bind(any: c.n3)
@@ -83,67 +86,80 @@ enum SQLiteIndexWriter {
         }
     }
 
-    /// The insert statement of each table, prepared on first use within one ``insert(_:patientKey:type:id:entries:)``.
+    /// The insert statement of each table, prepared on first use within one ``insert(_:keys:patient:rid:type:entries:)``.
     private struct Statements {
         enum Table: Int, CaseIterable {
             case token, string, date, number, quantity, reference, uri, composite
 
-            /// The insert; its first four parameters are always `patient_key, type, id, param`.
+            /// The insert; its first three parameters are always `patient, rid, param`.
             var sql: String {
                 switch self {
                 case .token: """
-                    INSERT INTO token_index (patient_key, type, id, param, system, code) VALUES (?, ?, ?, ?, ?, ?)
+                    INSERT INTO token_index (patient, rid, param, system, code) VALUES (?, ?, ?, ?, ?)
                     ON CONFLICT DO NOTHING
                     """
                 case .string: """
-                    INSERT INTO string_index (patient_key, type, id, param, normalized, exact) VALUES (?, ?, ?, ?, ?, ?)
+                    INSERT INTO string_index (patient, rid, param, normalized, exact) VALUES (?, ?, ?, ?, ?)
                     ON CONFLICT DO NOTHING
                     """
                 case .date: """
-                    INSERT INTO date_index (patient_key, type, id, param, low, high) VALUES (?, ?, ?, ?, ?, ?)
+                    INSERT INTO date_index (patient, rid, param, low, high) VALUES (?, ?, ?, ?, ?)
                     ON CONFLICT DO NOTHING
                     """
                 case .number: """
-                    INSERT INTO number_index (patient_key, type, id, param, value, low, high) VALUES (?, ?, ?, ?, ?, ?, ?)
+                    INSERT INTO number_index (patient, rid, param, value, low, high) VALUES (?, ?, ?, ?, ?, ?)
                     ON CONFLICT DO NOTHING
                     """
                 case .quantity: """
-                    INSERT INTO quantity_index (patient_key, type, id, param, system, code, unit, value, low, high, canonical)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING
+                    INSERT INTO quantity_index (patient, rid, param, system, code, unit, value, low, high, canonical)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING
                     """
                 case .reference: """
-                    INSERT INTO reference_index (patient_key, type, id, param, target_type, target_id, url, target_version)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING
+                    INSERT INTO reference_index (patient, rid, param, target_type, target_id, url, target_version)
+                    VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING
                     """
                 case .uri: """
-                    INSERT INTO uri_index (patient_key, type, id, param, uri) VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING
+                    INSERT INTO uri_index (patient, rid, param, uri) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING
                     """
                 case .composite: """
-                    INSERT INTO composite_index (patient_key, type, id, param, occurrence, component, s1, s2, s3, s4, n1, n2, n3)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    INSERT INTO composite_index (patient, rid, param, occurrence, component, s1, s2, s3, s4, n1, n2, n3)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                     """
                 }
             }
         }
 
         private let db: Database
+        private let keys: SQLiteKeyCache
+        private let patient: Int64
+        private let rid: Int64
+        private let type: String
         private var prepared: [DirectStatement?] = Array(repeating: nil, count: Table.allCases.count)
+        /// The last parameter looked up: a resource's entries come grouped by parameter.
+        private var lastParam: (code: String, key: Int64)?
 
-        init(_ db: Database) { self.db = db }
+        init(_ db: Database, keys: SQLiteKeyCache, patient: Int64, rid: Int64, type: String) {
+            self.db = db; self.keys = keys; self.patient = patient; self.rid = rid; self.type = type
+        }
 
-        /// Binds the row's key, then `values`, and inserts.
-        mutating func run(_ table: Table, _ patientKey: String, _ type: String, _ id: String, _ param: String,
-                          _ values: (inout DirectStatement) -> Void) throws {
+        /// Binds the row's key and the parameter's integer, then `values`, and inserts.
+        mutating func run(_ table: Table, _ param: String, _ values: (inout DirectStatement) -> Void) throws {
+            let paramKey: Int64
+            if let lastParam, lastParam.code == param {
+                paramKey = lastParam.key
+            } else {
+                paramKey = try keys.param(db, type: type, code: param)
+                lastParam = (param, paramKey)
+            }
             var statement = try prepared[table.rawValue] ?? DirectStatement(db, sql: table.sql)
-            statement.bind(patientKey); statement.bind(type); statement.bind(id); statement.bind(param)
+            statement.bind(patient); statement.bind(rid); statement.bind(paramKey)
             values(&statement)
             try statement.execute()
             prepared[table.rawValue] = statement
         }
 
-        mutating func token(_ patientKey: String, _ type: String, _ id: String, _ param: String, _ system: String,
-                            _ code: String) throws {
-            try run(.token, patientKey, type, id, param) { s in s.bind(system); s.bind(code) }
+        mutating func token(_ param: String, _ system: String, _ code: String) throws {
+            try run(.token, param) { s in s.bind(system); s.bind(code) }
         }
     }
 

@@ -10,17 +10,25 @@ enum SQLiteQueries {
     /// queries with long `_id` lists do not fill the statement cache.
     private static let cachedStatementArgumentLimit = 32
 
-    /// `resource` joined to the row of its current version; the join goes through the patient key.
-    private static let currentVersionJoin = """
-        resource r JOIN resource_version v
-        ON v.patient_key = r.patient_key AND v.type = r.type AND v.id = r.id AND v.version = r.version
+    /// The join of `resource r` to the row `v` of its current version and to that version's patient key `p`.
+    /// The version is sought by the table's primary key `(patient, rid, version)`, named because SQLite would
+    /// otherwise take the unique `(rid, version)` index and then seek the primary key as well.
+    private static let currentVersion = """
+        CROSS JOIN resource_version v INDEXED BY \(SQLiteSchema.versionPrimaryKey) ON \(versionOfResource) \
+        CROSS JOIN patient_key p ON p.patient = v.patient
+        """
+
+    /// The join of a version `v` to its resource `r` and patient key `p`.
+    private static let resourceOfVersion = """
+        CROSS JOIN resource r ON r.rid = v.rid CROSS JOIN patient_key p ON p.patient = v.patient
         """
 
     /// Read by id: `type`, `id`.
-    static let readSQL = "SELECT \(StoredResource.selection) FROM \(currentVersionJoin) WHERE r.type = ? AND r.id = ?"
+    static let readSQL = "SELECT \(StoredResource.selection) FROM resource r \(currentVersion) WHERE r.type = ? AND r.id = ?"
     /// Read one version: `type`, `id`, `version`.
     static let vreadSQL = """
-        SELECT \(StoredResource.selection) FROM resource_version v WHERE v.type = ? AND v.id = ? AND v.version = ?
+        SELECT \(StoredResource.selection) FROM resource r CROSS JOIN resource_version v ON v.rid = r.rid \
+        CROSS JOIN patient_key p ON p.patient = v.patient WHERE r.type = ? AND r.id = ? AND v.version = ?
         """
 
     /// The current version of `type/id` (a tombstone if deleted), `nil` if never written.
@@ -129,7 +137,7 @@ enum SQLiteQueries {
         var sql: SQLFragment
         if query.sort.isEmpty {
             sql = SQLFragment("SELECT \(StoredResource.selection) FROM ") + from
-                + SQLFragment(" CROSS JOIN resource_version v ON \(versionOfResource) WHERE ") + filter
+                + SQLFragment(" \(currentVersion) WHERE ") + filter
             if let cursor {
                 sql += SQLFragment(" AND (r.type, r.id) \(backward ? "<" : ">") (?, ?)", [cursor.type, cursor.id])
             }
@@ -137,10 +145,10 @@ enum SQLiteQueries {
         } else {
             var inner = SQLFragment("SELECT \(StoredResource.selection)")
             for (index, key) in query.sort.enumerated() {
-                inner += SQLFragment(", ") + compiler.sortExpression(key, r: "r", v: "v") + SQLFragment(" AS s\(index)")
+                inner += SQLFragment(", ") + compiler.sortExpression(key, type: query.type, r: "r", v: "v")
+                    + SQLFragment(" AS s\(index)")
             }
-            inner += SQLFragment(" FROM ") + from + SQLFragment(" CROSS JOIN resource_version v ON \(versionOfResource) WHERE ")
-                + filter
+            inner += SQLFragment(" FROM ") + from + SQLFragment(" \(currentVersion) WHERE ") + filter
             sql = SQLFragment("SELECT * FROM (") + inner + SQLFragment(")")
             if let cursor {
                 sql += SQLFragment(" WHERE ") + keysetCondition(query.sort, cursor, backward: backward)
@@ -194,9 +202,8 @@ enum SQLiteQueries {
         return SQLFragment.join(alternatives, "OR", empty: .false)
     }
 
-    /// The join condition of `resource r` to the row `v` of its current version, through the patient key.
-    private static let versionOfResource =
-        "v.patient_key = r.patient_key AND v.type = r.type AND v.id = r.id AND v.version = r.version"
+    /// The join condition of `resource r` to the row `v` of its current version, through the patient.
+    private static let versionOfResource = "v.patient = r.patient AND v.rid = r.rid AND v.version = r.version"
 
     // MARK: History
 
@@ -269,14 +276,14 @@ enum SQLiteQueries {
             arguments = [type]
         case .instance(let type, let id):
             // Without statistics SQLite would range over all versions of the type: name the index.
-            condition = "v.type = ? AND v.id = ? AND "
+            condition = "v.rid = (SELECT rid FROM resource WHERE type = ? AND id = ?) AND "
             index = " INDEXED BY resource_version_by_resource"
             arguments = [type, id]
         }
         return (
             "SELECT count(*) FROM resource_version v\(index) WHERE \(condition)v.seq > ? AND v.seq <= ?",
             """
-            SELECT \(StoredResource.selection) FROM resource_version v\(index)
+            SELECT \(StoredResource.selection) FROM resource_version v\(index) \(resourceOfVersion)
             WHERE \(condition)v.seq > ? AND v.seq <= ? ORDER BY v.seq DESC LIMIT ?
             """,
             arguments)
@@ -287,7 +294,7 @@ enum SQLiteQueries {
     static func changes(_ db: Database, after sequence: Int64, limit: Int) throws -> [StoreChange] {
         let statement = try db.cachedStatement(sql: """
             SELECT \(StoredResource.selection) FROM resource_version v INDEXED BY resource_version_by_seq
-            WHERE v.seq > ? ORDER BY v.seq LIMIT ?
+            \(resourceOfVersion) WHERE v.seq > ? ORDER BY v.seq LIMIT ?
             """)
         let rows = try Row.fetchCursor(statement, arguments: [sequence, min(max(limit, 0), Int(Int32.max))])
         var changes: [StoreChange] = []

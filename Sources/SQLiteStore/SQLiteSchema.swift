@@ -16,6 +16,8 @@ import GRDB
 ///   `token_index_by_code` serves searches across patients, with or without a type; a `system|` search
 ///   (no code) scans the entries of its parameter.
 /// - v2 adds the index tables of the other parameter types, laid out the same way (see ``v2SearchIndex``).
+/// - v3 replaces the text keys by integers (`rid`, `patient`, `param`) in every table (see ``v3IntegerKeys``):
+///   that is the current layout; the descriptions above are v1's and v2's.
 ///
 /// Every invariant that can be stated in SQL is (NOT NULL, CHECK, UNIQUE): a bug in the store fails loudly
 /// instead of corrupting data.
@@ -65,6 +67,9 @@ enum SQLiteSchema {
         }
         migrator.registerMigration("v2 search index of every parameter type") { db in
             try db.execute(sql: v2SearchIndex)
+        }
+        migrator.registerMigration("v3 integer keys") { db in
+            try db.execute(sql: v3IntegerKeys)
         }
         return migrator
     }

@@ -41,14 +41,16 @@ struct SQLFragment {
 
 /// Compiles a ``Store/SearchCondition`` into one SQL statement over the schema of ``SQLiteSchema``.
 ///
-/// **Strategy.** A resource row `r` (`resource`, one row per `(type, id)`) is the subject of every predicate.
-/// The most selective top-level conjunct that can be answered from an index (ids, patient key, a reference
-/// target, a token code, an exact or prefix string, then ranges; chains and reverse chains whose own condition
-/// has such a conjunct) becomes the *driver*: a subquery yielding `(type, id)` that is joined first
-/// (`CROSS JOIN` fixes the join order) to `resource` by its primary key. Every other conjunct becomes a
-/// correlated `EXISTS` probe of an index table by its primary key `(patient_key, type, id, param, ...)`
+/// **Strategy.** A resource row `r` (`resource`, one row per `(type, id)`, keyed by its integer `rid`) is the
+/// subject of every predicate. The most selective top-level conjunct that can be answered from an index (ids,
+/// patient key, a reference target, a token code, an exact or prefix string, then ranges; chains and reverse
+/// chains whose own condition has such a conjunct) becomes the *driver*: a subquery yielding `rid` that is joined
+/// first (`CROSS JOIN` fixes the join order) to `resource` by its primary key. Every other conjunct becomes a
+/// correlated `EXISTS` probe of an index table by its primary key `(patient, rid, param, ...)`
 /// (the value columns of a probe are written `+e.code`, which keeps SQLite from answering it through the
-/// table's value index: the probe reads only the resource's own few entries of that parameter).
+/// table's value index: the probe reads only the resource's own few entries of that parameter). A parameter is
+/// stored under the integer `search_param` gives its `(type, code)`; the compiler names it by a subquery
+/// (``paramIs(_:_:)``), which SQLite evaluates once per statement.
 /// AND, OR and NOT nest as SQL boolean expressions; OR of drivable conditions drives as a `UNION`. Without a
 /// driver the type's range of `resource` is read in key order (which also serves the default order with a
 /// limit). Nothing is filtered in Swift afterwards.
@@ -74,7 +76,7 @@ struct SQLiteSearchCompiler {
         var from = SQLFragment("")
         if let best {
             let d = alias("d")
-            from += SQLFragment("(") + best.driver.sql + SQLFragment(") \(d) CROSS JOIN resource \(r) ON \(r).type = \(d).type AND \(r).id = \(d).id")
+            from += SQLFragment("(") + best.driver.sql + SQLFragment(") \(d) CROSS JOIN resource \(r) ON \(r).rid = \(d).rid")
         } else {
             from.sql = "resource \(r)"
         }
@@ -82,17 +84,27 @@ struct SQLiteSearchCompiler {
         if let type { filters.append(SQLFragment("\(r).type = ?", [type])) }
         for (index, conjunct) in conjuncts.enumerated() {
             if let best, best.index == index, best.driver.exact { continue }
-            filters.append(predicate(conjunct, on: r))
+            filters.append(predicate(conjunct, on: r, type: type))
         }
         return (from, SQLFragment.join(filters, "AND", empty: .true))
     }
 
-    /// `SELECT patient_key, type, id` of the live resources of `type` matching `condition` (for chains).
+    /// `SELECT patient, rid, type, id` of the live resources of `type` matching `condition` (for chains).
     private mutating func resourceSet(type: String?, condition: SearchCondition) -> SQLFragment {
         let r = alias("r")
         let (from, filter) = source(type: type, condition: condition, r: r)
-        return SQLFragment("SELECT \(r).patient_key AS patient_key, \(r).type AS type, \(r).id AS id FROM ") + from
-            + SQLFragment(" WHERE ") + filter
+        return SQLFragment("SELECT \(r).patient AS patient, \(r).rid AS rid, \(r).type AS type, \(r).id AS id FROM ")
+            + from + SQLFragment(" WHERE ") + filter
+    }
+
+    /// The condition that a `param` column holds the search parameter `code` of `type` (`= (SELECT ...)`), or
+    /// of any type when `type` is `nil` (`IN (SELECT ...)`): to follow with the column's name.
+    static func paramIs(_ type: String?, _ code: String) -> SQLFragment {
+        if let type {
+            SQLFragment(" = (SELECT param FROM search_param WHERE type = ? AND code = ?)", [type, code])
+        } else {
+            SQLFragment(" IN (SELECT param FROM search_param WHERE code = ?)", [code])
+        }
     }
 
     /// Flattens nested ANDs into one list of conjuncts.
@@ -103,7 +115,7 @@ struct SQLiteSearchCompiler {
 
     // MARK: Drivers
 
-    /// A subquery selecting `(type, id)` of (a superset of, unless `exact`) the resources matching a condition.
+    /// A subquery selecting the `rid` of (a superset of, unless `exact`) the resources matching a condition.
     struct Driver {
         var sql: SQLFragment
         /// Lower is more selective.
@@ -112,13 +124,13 @@ struct SQLiteSearchCompiler {
         var exact: Bool
     }
 
-    private static let emptyDriver = Driver(sql: SQLFragment("SELECT NULL AS type, NULL AS id WHERE 0"), rank: 0, exact: true)
+    private static let emptyDriver = Driver(sql: SQLFragment("SELECT NULL AS rid WHERE 0"), rank: 0, exact: true)
 
     private mutating func driver(_ condition: SearchCondition, type: String?) -> Driver? {
         switch condition {
         case .ids(let ids):
             guard !ids.isEmpty else { return Self.emptyDriver }
-            var sql = SQLFragment("SELECT type, id FROM resource WHERE ")
+            var sql = SQLFragment("SELECT rid FROM resource WHERE ")
             if let type { sql += SQLFragment("type = ? AND ", [type]) }
             return Driver(sql: sql + SQLFragment("id IN (") + .list(ids) + SQLFragment(")"), rank: 0, exact: true)
         case .patientRecord(let keys):
@@ -126,43 +138,43 @@ struct SQLiteSearchCompiler {
             // Versions, so a resource that moved away appears too: the key is probed again on `resource`.
             // A whole record is large: any reference, token or exact string match of the query drives better
             // (the access filters add this to every patient-scoped search), so it ranks after them.
-            var sql = SQLFragment("SELECT DISTINCT type, id FROM resource_version WHERE patient_key IN (") + .list(keys) + SQLFragment(")")
+            var sql = SQLFragment("SELECT DISTINCT rid FROM resource_version WHERE patient IN (")
+                + Self.patients(keys) + SQLFragment(")")
             if let type { sql += SQLFragment(" AND type = ?", [type]) }
             return Driver(sql: sql, rank: 5, exact: false)
         case .match(let param, let match):
             guard let rank = Self.driverRank(match) else { return nil }
             let (table, storedParam) = Self.table(of: match, param: param)
             let e = alias("e")
-            var sql = SQLFragment("SELECT DISTINCT \(e).type AS type, \(e).id AS id FROM \(table) \(e) WHERE \(e).param = ?", [storedParam])
-            sql += SQLFragment(" AND ") + valuePredicate(match, Columns(alias: e, table: table))
-            if let type { sql += SQLFragment(" AND \(e).type = ?", [type]) }
+            let sql = SQLFragment("SELECT DISTINCT \(e).rid AS rid FROM \(table) \(e) WHERE \(e).param")
+                + Self.paramIs(type, storedParam) + SQLFragment(" AND ")
+                + valuePredicate(match, Columns(alias: e, table: table))
             return Driver(sql: sql, rank: rank, exact: true)
         case .composite(let param, let matches):
             guard let first = matches.first, case .token(let token) = first, token.code != nil else { return nil }
             let c0 = alias("c")
-            var sql = SQLFragment("SELECT DISTINCT \(c0).type AS type, \(c0).id AS id FROM ") + compositeBody(param, matches, first: c0)
-            if let type { sql += SQLFragment(" AND \(c0).type = ?", [type]) }
+            let sql = SQLFragment("SELECT DISTINCT \(c0).rid AS rid FROM ")
+                + compositeBody(param, matches, first: c0, type: type)
             return Driver(sql: sql, rank: 3, exact: true)
         case .chain(let param, let targetType, let inner):
             guard let innerDriver = bestDriver(inner, type: targetType) else { return nil }
             let t = alias("t"), ri = alias("ri")
-            var sql = SQLFragment("SELECT DISTINCT \(ri).type AS type, \(ri).id AS id FROM (") + resourceSet(type: targetType, condition: inner)
-            sql += SQLFragment("""
-                ) \(t) CROSS JOIN reference_index \(ri) ON \(ri).param = ? AND \(ri).target_id = \(t).id \
-                AND \(ri).target_type = \(t).type WHERE \(ri).url = ''
-                """, [param])
-            if let type { sql += SQLFragment(" AND \(ri).type = ?", [type]) }
+            let sql = SQLFragment("SELECT DISTINCT \(ri).rid AS rid FROM (") + resourceSet(type: targetType, condition: inner)
+                + SQLFragment(") \(t) CROSS JOIN reference_index \(ri) ON \(ri).param") + Self.paramIs(type, param)
+                + SQLFragment(" AND \(ri).target_id = \(t).id AND \(ri).target_type = \(t).type WHERE \(ri).url = ''")
             return Driver(sql: sql, rank: innerDriver.rank + 1, exact: true)
         case .reverseChain(let sourceType, let param, let inner):
             guard let innerDriver = bestDriver(inner, type: sourceType) else { return nil }
-            let s = alias("s"), ri = alias("ri")
-            var sql = SQLFragment("SELECT DISTINCT \(ri).target_type AS type, \(ri).target_id AS id FROM (")
-                + resourceSet(type: sourceType, condition: inner)
-            sql += SQLFragment("""
-                ) \(s) CROSS JOIN reference_index \(ri) ON \(ri).patient_key = \(s).patient_key \
-                AND \(ri).type = \(s).type AND \(ri).id = \(s).id AND \(ri).param = ? \
+            let s = alias("s"), ri = alias("ri"), tr = alias("r")
+            var sql = SQLFragment("SELECT DISTINCT \(tr).rid AS rid FROM (") + resourceSet(type: sourceType, condition: inner)
+                + SQLFragment("""
+                ) \(s) CROSS JOIN reference_index \(ri) ON \(ri).patient = \(s).patient AND \(ri).rid = \(s).rid \
+                AND \(ri).param
+                """) + Self.paramIs(sourceType, param)
+                + SQLFragment("""
+                 CROSS JOIN resource \(tr) ON \(tr).type = \(ri).target_type AND \(tr).id = \(ri).target_id \
                 WHERE \(ri).url = '' AND \(ri).target_id <> ''
-                """, [param])
+                """)
             if let type { sql += SQLFragment(" AND \(ri).target_type = ?", [type]) }
             return Driver(sql: sql, rank: innerDriver.rank + 1, exact: true)
         case .all(let parts):
@@ -180,7 +192,7 @@ struct SQLiteSearchCompiler {
             var sql = SQLFragment("")
             for (index, driver) in drivers.enumerated() {
                 if index > 0 { sql.sql += " UNION " }
-                sql += SQLFragment("SELECT type, id FROM (") + driver.sql + SQLFragment(")")
+                sql += SQLFragment("SELECT rid FROM (") + driver.sql + SQLFragment(")")
             }
             return Driver(sql: sql, rank: drivers.map(\.rank).max()! + 1, exact: drivers.allSatisfy(\.exact))
         case .not, .types, .lastUpdated, .missing:
@@ -229,15 +241,16 @@ struct SQLiteSearchCompiler {
 
     // MARK: Predicates
 
-    /// A boolean expression over the resource row `r` (columns `patient_key`, `type`, `id`, `version`).
-    mutating func predicate(_ condition: SearchCondition, on r: String) -> SQLFragment {
+    /// A boolean expression over the resource row `r` (columns `rid`, `patient`, `type`, `id`, `version`), of
+    /// resource type `type` when known.
+    mutating func predicate(_ condition: SearchCondition, on r: String, type: String?) -> SQLFragment {
         switch condition {
         case .all(let parts):
-            return .join(parts.map { predicate($0, on: r) }, "AND", empty: .true)
+            return .join(parts.map { predicate($0, on: r, type: type) }, "AND", empty: .true)
         case .any(let parts):
-            return .join(parts.map { predicate($0, on: r) }, "OR", empty: .false)
+            return .join(parts.map { predicate($0, on: r, type: type) }, "OR", empty: .false)
         case .not(let inner):
-            return SQLFragment("NOT (") + predicate(inner, on: r) + SQLFragment(")")
+            return SQLFragment("NOT (") + predicate(inner, on: r, type: type) + SQLFragment(")")
         case .ids(let ids):
             guard !ids.isEmpty else { return .false }
             return SQLFragment("\(r).id IN (") + .list(ids) + SQLFragment(")")
@@ -246,32 +259,35 @@ struct SQLiteSearchCompiler {
             return SQLFragment("\(r).type IN (") + .list(types) + SQLFragment(")")
         case .patientRecord(let keys):
             guard !keys.isEmpty else { return .false }
-            return SQLFragment("\(r).patient_key IN (") + .list(keys) + SQLFragment(")")
+            return SQLFragment("\(r).patient IN (") + Self.patients(keys) + SQLFragment(")")
         case .lastUpdated(let comparison, let range):
             let lv = alias("lv")
             return SQLFragment("""
-                EXISTS (SELECT 1 FROM resource_version \(lv) WHERE \(lv).patient_key = \(r).patient_key \
-                AND \(lv).type = \(r).type AND \(lv).id = \(r).id AND \(lv).version = \(r).version AND 
+                EXISTS (SELECT 1 FROM resource_version \(lv) INDEXED BY \(SQLiteSchema.versionPrimaryKey) WHERE \(lv).patient = \(r).patient \
+                AND \(lv).rid = \(r).rid AND \(lv).version = \(r).version AND 
                 """) + Self.dateComparison(comparison, range, low: "\(lv).last_updated", high: "\(lv).last_updated")
                 + SQLFragment(")")
         case .match(let param, let match):
             let (table, storedParam) = Self.table(of: match, param: param)
             let e = alias("e")
             return SQLFragment("EXISTS (SELECT 1 FROM \(table) \(e) WHERE ") + Self.sameResource(e, r)
-                + SQLFragment(" AND \(e).param = ? AND ", [storedParam])
+                + SQLFragment(" AND \(e).param") + Self.paramIs(type, storedParam) + SQLFragment(" AND ")
                 + valuePredicate(match, Columns(alias: e, table: table, probe: true)) + SQLFragment(")")
         case .composite(let param, let matches):
-            guard !matches.isEmpty else { return predicate(.missing(param: param, type: .composite, missing: false), on: r) }
+            guard !matches.isEmpty else {
+                return predicate(.missing(param: param, type: .composite, missing: false), on: r, type: type)
+            }
             let c0 = alias("c")
-            return SQLFragment("EXISTS (SELECT 1 FROM ") + compositeBody(param, matches, first: c0, probe: true)
+            return SQLFragment("EXISTS (SELECT 1 FROM ") + compositeBody(param, matches, first: c0, type: type, probe: true)
                 + SQLFragment(" AND ") + Self.sameResource(c0, r) + SQLFragment(")")
-        case .missing(let param, let type, let missing):
-            let tables = Self.tables(of: type)
+        case .missing(let param, let paramType, let missing):
+            let tables = Self.tables(of: paramType)
             var exists: [SQLFragment] = []
             for table in tables {
                 let e = alias("e")
                 exists.append(SQLFragment("EXISTS (SELECT 1 FROM \(table) \(e) WHERE ")
-                    + Self.sameResource(e, r) + SQLFragment(" AND \(e).param = ?)", [param]))
+                    + Self.sameResource(e, r) + SQLFragment(" AND \(e).param") + Self.paramIs(type, param)
+                    + SQLFragment(")"))
             }
             let any = SQLFragment.join(exists, "OR", empty: .false)
             return missing ? SQLFragment("NOT ") + any : any
@@ -280,38 +296,45 @@ struct SQLiteSearchCompiler {
             return SQLFragment("""
                 EXISTS (SELECT 1 FROM reference_index \(ri) CROSS JOIN resource \(t) \
                 ON \(t).type = \(ri).target_type AND \(t).id = \(ri).target_id WHERE 
-                """) + Self.sameResource(ri, r)
-                + SQLFragment(" AND \(ri).param = ? AND \(ri).url = '' AND \(ri).target_type = ? AND \(t).deleted = 0 AND ",
-                              [param, targetType])
-                + predicate(inner, on: t) + SQLFragment(")")
+                """) + Self.sameResource(ri, r) + SQLFragment(" AND \(ri).param") + Self.paramIs(type, param)
+                + SQLFragment(" AND \(ri).url = '' AND \(ri).target_type = ? AND \(t).deleted = 0 AND ", [targetType])
+                + predicate(inner, on: t, type: targetType) + SQLFragment(")")
         case .reverseChain(let sourceType, let param, let inner):
             let ri = alias("ri"), s = alias("r")
             return SQLFragment("""
                 EXISTS (SELECT 1 FROM reference_index \(ri) INDEXED BY reference_index_by_target CROSS JOIN resource \(s) \
-                ON \(s).type = \(ri).type AND \(s).id = \(ri).id WHERE \(ri).param = ? AND \(ri).target_id = \(r).id \
-                AND \(ri).target_type = \(r).type AND \(ri).type = ? AND \(ri).url = '' AND \(s).deleted = 0 AND 
-                """, [param, sourceType]) + predicate(inner, on: s) + SQLFragment(")")
+                ON \(s).rid = \(ri).rid WHERE \(ri).param
+                """) + Self.paramIs(sourceType, param) + SQLFragment("""
+                 AND \(ri).target_id = \(r).id AND \(ri).target_type = \(r).type AND \(ri).url = '' \
+                AND \(s).deleted = 0 AND 
+                """) + predicate(inner, on: s, type: sourceType) + SQLFragment(")")
         }
     }
 
     /// `e` is an index row of the resource row `r`.
     private static func sameResource(_ e: String, _ r: String) -> SQLFragment {
-        SQLFragment("\(e).patient_key = \(r).patient_key AND \(e).type = \(r).type AND \(e).id = \(r).id")
+        SQLFragment("\(e).patient = \(r).patient AND \(e).rid = \(r).rid")
+    }
+
+    /// The integers of the patient keys `keys` (a subquery; an unknown key has none).
+    private static func patients(_ keys: [String]) -> SQLFragment {
+        SQLFragment("SELECT patient FROM patient_key WHERE key IN (") + .list(keys) + SQLFragment(")")
     }
 
     /// `composite_index c0 [CROSS JOIN composite_index c1 ON same occurrence ...] WHERE c0.param = ? AND
     /// c0.component = 0 AND <component matches>` (open: the caller may append `AND ...`).
     private mutating func compositeBody(
-        _ param: String, _ matches: [ValueMatch], first c0: String, probe: Bool = false
+        _ param: String, _ matches: [ValueMatch], first c0: String, type: String?, probe: Bool = false
     ) -> SQLFragment {
         var from = SQLFragment("composite_index \(c0)")
-        var filter = SQLFragment(" WHERE \(c0).param = ? AND \(c0).component = 0 AND ", [param])
+        var filter = SQLFragment(" WHERE \(c0).param") + Self.paramIs(type, param)
+            + SQLFragment(" AND \(c0).component = 0 AND ")
             + valuePredicate(matches[0], Columns(alias: c0, table: "composite_index", component: matches[0], probe: probe))
         for (index, match) in matches.enumerated().dropFirst() {
             let c = alias("c")
             from += SQLFragment("""
-                 CROSS JOIN composite_index \(c) ON \(c).patient_key = \(c0).patient_key \
-                AND \(c).type = \(c0).type AND \(c).id = \(c0).id AND \(c).param = \(c0).param \
+                 CROSS JOIN composite_index \(c) ON \(c).patient = \(c0).patient \
+                AND \(c).rid = \(c0).rid AND \(c).param = \(c0).param \
                 AND \(c).occurrence = \(c0).occurrence AND \(c).component = \(index)
                 """)
             filter += SQLFragment(" AND ") + valuePredicate(match, Columns(alias: c, table: "composite_index", component: match, probe: true))
@@ -518,16 +541,16 @@ struct SQLiteSearchCompiler {
 
     /// The sort value of `key` for the resource row `r` and its version row `v`: a column, or the smallest
     /// (ascending) or largest (descending) entry of the parameter; NULL when the resource has none.
-    mutating func sortExpression(_ key: SortKey, r: String, v: String) -> SQLFragment {
+    mutating func sortExpression(_ key: SortKey, type: String?, r: String, v: String) -> SQLFragment {
         switch key.field {
         case .id: return SQLFragment("\(r).id")
         case .lastUpdated: return SQLFragment("\(v).last_updated")
-        case .param(let param, let type):
+        case .param(let param, let paramType):
             let e = alias("e")
             let table: String, column: String
-            switch type {
+            switch paramType {
             case .date, .number, .quantity:
-                table = Self.tables(of: type)[0]; column = key.descending ? "\(e).high" : "\(e).low"
+                table = Self.tables(of: paramType)[0]; column = key.descending ? "\(e).high" : "\(e).low"
             case .string: table = "string_index"; column = "\(e).normalized"
             case .token: table = "token_index"; column = "\(e).code"
             case .uri: table = "uri_index"; column = "\(e).uri"
@@ -539,9 +562,10 @@ struct SQLiteSearchCompiler {
             }
             let aggregate = key.descending ? "max" : "min"
             // Quantities sort on their values as written (canonical entries are for matching across units).
-            let asWritten = type == .quantity ? " AND \(e).canonical = 0" : ""
+            let asWritten = paramType == .quantity ? " AND \(e).canonical = 0" : ""
             return SQLFragment("(SELECT \(aggregate)(\(column)) FROM \(table) \(e) WHERE ")
-                + Self.sameResource(e, r) + SQLFragment(" AND \(e).param = ?\(asWritten))", [param])
+                + Self.sameResource(e, r) + SQLFragment(" AND \(e).param") + Self.paramIs(type, param)
+                + SQLFragment("\(asWritten))")
         }
     }
 }

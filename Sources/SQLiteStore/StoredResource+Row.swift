@@ -3,8 +3,9 @@ import GRDB
 import Store
 
 extension StoredResource {
-    /// The columns of `resource_version v` that ``init(row:)`` decodes, in order (`seq` last).
-    static let selection = "v.type, v.id, v.version, v.last_updated, v.method, v.content, v.patient_key, v.seq"
+    /// The columns of `resource r`, its version `v` and the patient key `p` of that version that ``init(row:)``
+    /// decodes, in order (`seq` last).
+    static let selection = "r.type, r.id, v.version, v.last_updated, v.method, v.content, p.key, v.seq"
 
     /// Decodes a row selected with ``selection``.
     init(row: Row) throws {

@@ -74,7 +74,14 @@ import Testing
         let details = try await plan(sql)
         let first = try #require(details.first { $0.hasPrefix("SEARCH") || $0.hasPrefix("SCAN") })
         #expect(first.contains("reference_index_by_target"), "\(details.joined(separator: "\n"))")
-        #expect(details.contains { $0.contains("SEARCH e") && $0.contains("PRIMARY KEY (patient_key=? AND type=? AND id=? AND param=?") },
+        #expect(details.contains { $0.contains("SEARCH e") && $0.contains("PRIMARY KEY (patient=? AND rid=? AND param=?") },
+                "\(details.joined(separator: "\n"))")
+    }
+
+    /// A current version is read by the version table's clustered key, not through the `(rid, version)` index.
+    @Test func currentVersionIsSoughtByItsClusteredKey() async throws {
+        let details = try await plan(SQLiteQueries.readSQL)
+        #expect(details.contains { $0.hasPrefix("SEARCH v USING PRIMARY KEY (patient=? AND rid=? AND version=?)") },
                 "\(details.joined(separator: "\n"))")
     }
 

@@ -61,21 +61,25 @@ import Testing
         let primaryKey = try #require(indexes.first { $0[3] == "pk" }?[1])
         // index_info: seqno, cid, name.
         let columns = try await store.rows("PRAGMA index_info(\(primaryKey))", onWriter: false).map { $0[2] }
-        #expect(columns.first == "patient_key")
+        #expect(columns.first == "patient")
         let definition = try await store.rows(
             "SELECT sql FROM sqlite_master WHERE type = 'table' AND name = '\(table)'", onWriter: false)
         #expect(definition.first?.first??.contains("WITHOUT ROWID") == true)
         try await store.close()
     }
 
-    @Test func lookupTableIsKeyedByTypeAndId() async throws {
+    @Test func lookupTableIsUniqueByTypeAndId() async throws {
         let directory = try TemporaryDirectory()
         defer { directory.remove() }
         let store = try SQLiteStore(path: directory.path("store.sqlite"))
+        // index_list: seq, name, unique, origin, partial.
         let indexes = try await store.rows("PRAGMA index_list(resource)", onWriter: false)
-        let primaryKey = try #require(indexes.first { $0[3] == "pk" }?[1])
-        let columns = try await store.rows("PRAGMA index_info(\(primaryKey))", onWriter: false).map { $0[2] }
-        #expect(columns == ["type", "id"])
+        let unique = indexes.filter { $0[2] == "1" }.compactMap { $0[1] }
+        var keys: [[String?]] = []
+        for index in unique {
+            keys.append(try await store.rows("PRAGMA index_info(\(index))", onWriter: false).map { $0[2] })
+        }
+        #expect(keys == [["type", "id"]])
         try await store.close()
     }
 
